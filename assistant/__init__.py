@@ -1,0 +1,1 @@
+"""Veille's headless core: settings, retrieval, answering and citations, without any UI."""

@@ -1,0 +1,355 @@
+"""The assistant: a question in, a cited answer out, as a stream of typed events.
+
+`Assistant.stream()` yields `EvidenceFound` as soon as retrieval is done (front ends show the
+best sentences at once), then `TokenStreamed` for each piece of the model's answer, then
+`AnswerReady` with the verified `Answer`. `Assistant.ask()` is the same, returning only the end.
+Collaborators (store, embeddings, keyword index, chat model) are passed in or built from one
+`Settings`; the model and the store stay open for the assistant's lifetime.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from assistant.citations import verify
+from assistant.evidence import Evidence, extractive_answer, score_sentences
+from assistant.prompts import (
+    LANGUAGE_NAMES,
+    PASSAGE_FORMAT,
+    REFUSAL,
+    REFUSAL_MARKER,
+    REWRITE_SYSTEM_PROMPT,
+    REWRITE_USER_PROMPT,
+    SYSTEM_PROMPT,
+    USER_PROMPT,
+    detect_language,
+)
+from assistant.retrieval import HybridRetriever, Retrieval
+from assistant.types import Answer, Citation, Passage, Timings
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models.chat_models import BaseChatModel
+
+    from assistant.keyword import KeywordIndex
+    from assistant.llm import Generator
+    from assistant.settings import Settings
+    from assistant.store import Store
+
+PROMPT_CHAR_BUDGET = 1100
+"""Characters of passage text sent to the model: about 300 tokens of French, so that the
+whole prompt stays near 400 tokens and the local model's prefill near 10 s at worst."""
+
+STRONG_SIMILARITY = 0.88
+"""Above this, a question is answered even if one of its names is unknown to the corpus."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFound:
+    """Retrieval is done: the passages, the best sentences, and the extractive answer."""
+
+    retrieval: Retrieval
+    evidence: tuple[Evidence, ...]
+    preliminary: Answer
+
+
+@dataclass(frozen=True, slots=True)
+class TokenStreamed:
+    """A piece of the model's answer, as it arrives (before verification)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerReady:
+    """The final, verified answer."""
+
+    answer: Answer
+
+
+Event = EvidenceFound | TokenStreamed | AnswerReady
+Turn = tuple[str, str]
+"""A past exchange: (question, answer)."""
+
+
+class Assistant:
+    """Answers questions from the store, citing the passages it used."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        store: Store | None = None,
+        embeddings: Embeddings | None = None,
+        keywords: KeywordIndex | None = None,
+        llm: BaseChatModel | None = None,
+        generator: Generator | None = None,
+    ) -> None:
+        """Build from settings, using any collaborator passed in instead of the default.
+
+        Raises:
+            StoreEmptyError: Nothing has been ingested.
+            StoreMismatchError: The store was built with another model or chunker.
+            GeneratorError: The configured model cannot be used.
+        """
+        from assistant.llm import Generator, resolve_generator
+        from assistant.settings import load_settings
+
+        self.settings = settings or load_settings()
+        if embeddings is None:
+            from assistant.embeddings import make_embeddings
+
+            embeddings = make_embeddings(self.settings)
+        if store is None:
+            from assistant.store import Store
+
+            store = Store(self.settings, embeddings)
+        if keywords is None:
+            from ingest.sync import keyword_index
+
+            keywords = keyword_index(self.settings)
+        keywords.ensure_fresh(store)
+        self.store = store
+        self.keywords = keywords
+        self.embeddings = embeddings
+        if generator is None:
+            generator = (
+                Generator("server", getattr(llm, "model_name", type(llm).__name__))
+                if llm is not None
+                else resolve_generator(self.settings)
+            )
+        self.generator = generator
+        self._llm = llm
+        self.retriever = HybridRetriever(store, keywords, embeddings, self.settings.retrieval)
+
+    @property
+    def mode(self) -> str:
+        """The answerer in use: extractive, local, openai or server."""
+        return self.generator.mode
+
+    @property
+    def llm(self) -> BaseChatModel:
+        """The chat model, created (and for the local model, loaded) on first use."""
+        if self._llm is None:
+            from assistant.llm import make_chat_model
+
+            self._llm = make_chat_model(self.settings, self.generator)
+        return self._llm
+
+    def warm_up(self) -> None:
+        """Load the models now rather than at the first question (front ends call this)."""
+        self.embeddings.embed_query("warm up")
+        if self.generator.mode != "extractive":
+            _ = self.llm
+
+    def ask(self, question: str, *, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
+        """Answer one question; see `stream` for the events along the way."""
+        for event in self.stream(question, history=history, k=k):
+            if isinstance(event, AnswerReady):
+                return event.answer
+        msg = "stream ended without an answer"  # pragma: no cover - stream always ends so
+        raise RuntimeError(msg)
+
+    def stream(
+        self, question: str, *, history: Sequence[Turn] = (), k: int | None = None
+    ) -> Iterator[Event]:
+        """Retrieve, show evidence, generate, verify: yields events, ends with `AnswerReady`."""
+        started = time.perf_counter()
+        question = question.strip()
+        standalone = self.rewrite(question, history) if history else question
+        retrieval = self.retriever.retrieve(standalone, k=k)
+        evidence = score_sentences(standalone, retrieval.passages)
+        language = detect_language(question)
+        retrieve_ms = (time.perf_counter() - started) * 1000
+        refusal_reason = self._refusal_reason(standalone, retrieval)
+        base = Answer(
+            question=question,
+            answer="",
+            refused=False,
+            mode="extractive",
+            model="extractive (sentence scoring)",
+            passages=retrieval.passages,
+            standalone_question=standalone if standalone != question else None,
+            timings=Timings(retrieve=retrieve_ms),
+        )
+        if refusal_reason is not None or not evidence:
+            refused = self._refused(base, language, started, refusal_reason or "no passage found")
+            yield EvidenceFound(retrieval, tuple(evidence), refused)
+            yield AnswerReady(refused)
+            return
+        text, citations = extractive_answer(evidence)
+        preliminary = replace(
+            base,
+            answer=text,
+            citations=tuple(citations),
+            timings=Timings(retrieve=retrieve_ms, first_token=retrieve_ms, total=retrieve_ms),
+        )
+        yield EvidenceFound(retrieval, tuple(evidence), preliminary)
+        if self.generator.mode == "extractive":
+            checked = self._checked(preliminary)
+            yield AnswerReady(
+                replace(checked, timings=replace(checked.timings, total=_ms(started)))
+            )
+            return
+        yield from self._generate(base, evidence, language, started)
+
+    # -- generation ----------------------------------------------------------------------------
+
+    def build_prompt(
+        self, question: str, evidence: Sequence[Evidence], language: str
+    ) -> tuple[str, list[Evidence]]:
+        """The user prompt: the best sentences, grouped under their passage numbers."""
+        chosen: list[Evidence] = []
+        used = 0
+        for ev in evidence:
+            if used + len(ev.text) > PROMPT_CHAR_BUDGET and chosen:
+                continue
+            chosen.append(ev)
+            used += len(ev.text)
+            if used >= PROMPT_CHAR_BUDGET:
+                break
+        by_passage: dict[int, list[Evidence]] = {}
+        for ev in sorted(chosen, key=lambda e: (e.n, e.start)):
+            by_passage.setdefault(ev.n, []).append(ev)
+        blocks = [
+            PASSAGE_FORMAT.format(
+                n=n,
+                source=evs[0].passage.source,
+                text=" ".join(e.text.replace("\n", " ") for e in evs),
+            )
+            for n, evs in by_passage.items()
+        ]
+        prompt = USER_PROMPT.format(
+            passages="\n".join(blocks),
+            question=question,
+            language=LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"]),
+        )
+        return prompt, chosen
+
+    def _generate(
+        self, base: Answer, evidence: list[Evidence], language: str, started: float
+    ) -> Iterator[Event]:
+        from langchain_core.messages import AIMessageChunk, HumanMessage, SystemMessage
+
+        question = base.standalone_question or base.question
+        prompt, shown = self.build_prompt(question, evidence, language)
+        messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(prompt)]
+        pieces: list[str] = []
+        first_token: float | None = None
+        prompt_tokens: int | None = None
+        for chunk in self.llm.stream(messages):
+            if not isinstance(chunk, AIMessageChunk):
+                continue
+            usage = chunk.usage_metadata
+            if usage and usage.get("input_tokens"):
+                prompt_tokens = int(usage["input_tokens"])
+            piece = chunk.content if isinstance(chunk.content, str) else ""
+            if not piece:
+                continue
+            if first_token is None:
+                first_token = _ms(started)
+            pieces.append(piece)
+            yield TokenStreamed(piece)
+        raw = "".join(pieces).strip()
+        timings = Timings(retrieve=base.timings.retrieve, first_token=first_token, total=0.0)
+        generated = replace(
+            base,
+            mode=self.generator.mode,
+            model=self.generator.model,
+            prompt=f"{SYSTEM_PROMPT}\n\n{prompt}",
+            prompt_tokens=prompt_tokens,
+            timings=timings,
+        )
+        if REFUSAL_MARKER in raw or not raw:
+            yield AnswerReady(self._refused(generated, language, started, "the model found no answer"))
+            return
+        verified = verify(raw, base.passages, shown + evidence, language=language)
+        if not verified.citations:
+            reason = "no sentence of the model's answer was supported by the passages"
+            yield AnswerReady(self._refused(generated, language, started, reason))
+            return
+        final = replace(
+            generated,
+            answer=verified.text,
+            citations=verified.citations,
+            notes=verified.notes,
+        )
+        final = self._checked(final)
+        yield AnswerReady(replace(final, timings=replace(final.timings, total=_ms(started))))
+
+    def rewrite(self, question: str, history: Sequence[Turn]) -> str:
+        """Turn a follow-up ("et JD.com ?") into a standalone question.
+
+        With a model, a short prompt over the last two questions (cheap even locally);
+        without one, the previous question's words are appended to short follow-ups.
+        """
+        previous = [q for q, _ in history[-2:]]
+        if not previous:
+            return question
+        if self.generator.mode == "extractive":
+            if len(question.split()) <= 6:
+                return f"{question} ({previous[-1]})"
+            return question
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        prompt = REWRITE_USER_PROMPT.format(
+            history="\n".join(f"- {q}" for q in previous), question=question
+        )
+        reply = self.llm.invoke([SystemMessage(REWRITE_SYSTEM_PROMPT), HumanMessage(prompt)])
+        text = reply.content if isinstance(reply.content, str) else ""
+        text = text.strip().strip('"').splitlines()[0].strip() if text.strip() else ""
+        return text if 3 <= len(text) <= 300 else question
+
+    # -- refusal and checks ------------------------------------------------------------------
+
+    def _refusal_reason(self, question: str, retrieval: Retrieval) -> str | None:
+        if not retrieval.passages:
+            return "no passage found"
+        floor = self.settings.retrieval.min_similarity
+        if retrieval.best_similarity < floor and retrieval.keyword_coverage < 0.5:
+            return f"best passage similarity {retrieval.best_similarity:.2f} < {floor:.2f}"
+        unknown = self.keywords.unknown_names(question)
+        if unknown and retrieval.best_similarity < STRONG_SIMILARITY:
+            return "the corpus never mentions " + ", ".join(unknown)
+        return None
+
+    def _refused(self, base: Answer, language: str, started: float, reason: str) -> Answer:
+        return replace(
+            base,
+            answer=REFUSAL.get(language, REFUSAL["en"]),
+            refused=True,
+            citations=(),
+            notes=(*base.notes, f"refused: {reason}"),
+            timings=replace(base.timings, total=_ms(started)),
+        )
+
+    def _checked(self, answer: Answer) -> Answer:
+        """Drop any citation whose quote is not exactly at its offsets in the document."""
+        good: list[Citation] = []
+        texts: dict[str, str | None] = {}
+        by_n: dict[int, Passage] = {p.n: p for p in answer.passages}
+        for c in answer.citations:
+            passage = by_n.get(c.n)
+            if passage is None:
+                continue
+            doc_id = passage.chunk.doc_id
+            if doc_id not in texts:
+                texts[doc_id] = self.store.document_text(doc_id)
+            text = texts[doc_id]
+            if text is not None and text[c.start : c.end] == c.quote:
+                good.append(c)
+        if len(good) == len(answer.citations):
+            return answer
+        dropped = len(answer.citations) - len(good)
+        return replace(
+            answer,
+            citations=tuple(good),
+            notes=(*answer.notes, f"{dropped} citation(s) dropped: quote not found at its offsets"),
+        )
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

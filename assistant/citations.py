@@ -1,0 +1,138 @@
+"""Check every citation of a generated answer against the passage it points to.
+
+A sentence's `[n]` stands only if passage n supports it: the sentence's numbers all appear in the
+passage, and its content words do too (for an answer in another language than the passage, its
+names and numbers). An unsupported citation is re-pointed to a passage that does support the
+sentence; a sentence no passage supports is dropped, and the answer says so. The quote of each
+citation is the passage sentence that best matches the claim, with exact document offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.evidence import Evidence
+from assistant.prompts import CITATION_PATTERN, DROPPED_CLAIM_NOTE, REFUSAL_MARKER
+from assistant.text import analyse, fold, numbers, sentence_spans
+from assistant.types import Citation, Passage
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """The answer after verification."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    repointed: int
+    dropped: int
+    notes: tuple[str, ...]
+
+
+_ENTITY = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w.-]*[A-Za-z0-9])")
+
+
+def _entities(sentence: str) -> set[str]:
+    return {fold(m.group(1)) for m in _ENTITY.finditer(sentence.strip())}
+
+
+def supports(claim: str, passage_text: str, *, same_language: bool = True) -> float:
+    """How well a passage supports a claim: 0 (not at all) to 1; >= 0.5 counts as support."""
+    claim_numbers = numbers(claim)
+    passage_numbers = numbers(passage_text)
+    if claim_numbers - passage_numbers:
+        return 0.0
+    terms = set(analyse(CITATION_PATTERN.sub("", claim)))
+    passage_terms = set(analyse(passage_text))
+    overlap = len(terms & passage_terms) / len(terms) if terms else 0.0
+    if same_language:
+        return overlap
+    entities = _entities(CITATION_PATTERN.sub("", claim))
+    folded = fold(passage_text)
+    if entities and all(e in folded for e in entities):
+        return max(overlap, 0.75)
+    if claim_numbers and not entities:
+        return max(overlap, 0.6)
+    return overlap
+
+
+def _best_quote(claim: str, evidence: list[Evidence], n: int, same_language: bool) -> Evidence | None:
+    candidates = [ev for ev in evidence if ev.n == n]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda ev: (supports(claim, ev.text, same_language=same_language), ev.score))
+
+
+def verify(
+    answer: str,
+    passages: tuple[Passage, ...],
+    evidence: list[Evidence],
+    *,
+    language: str,
+    passage_language: str = "fr",
+) -> Verified:
+    """Verify, re-point or drop each sentence's citations.
+
+    Args:
+        answer: The model's answer with `[n]` markers.
+        passages: The retrieved passages (the only ones a citation may name).
+        evidence: Scored sentences of those passages (quotes come from here).
+        language: The answer's language.
+        passage_language: The corpus language, to relax word matching across languages.
+    """
+    same = language == passage_language
+    by_n = {p.n: p for p in passages}
+    kept: list[str] = []
+    citations: list[Citation] = []
+    repointed = dropped = 0
+    for a, b in sentence_spans(answer.replace(REFUSAL_MARKER, "")):
+        sentence = answer[a:b].strip()
+        claim = CITATION_PATTERN.sub("", sentence).strip()
+        if not re.search(r"\w", claim):
+            continue
+        cited = [int(m) for m in CITATION_PATTERN.findall(sentence)]
+        valid = [
+            n for n in cited if n in by_n and supports(claim, by_n[n].chunk.text, same_language=same) >= 0.5
+        ]
+        if not valid:
+            ranked = sorted(
+                by_n.values(),
+                key=lambda p: -supports(claim, p.chunk.text, same_language=same),
+            )
+            best = ranked[0] if ranked else None
+            if best is not None and supports(claim, best.chunk.text, same_language=same) >= 0.5:
+                valid = [best.n]
+                repointed += 1 if cited else 0
+            else:
+                dropped += 1
+                continue
+        marks = ""
+        for n in dict.fromkeys(valid):
+            quote = _best_quote(claim, evidence, n, same) or _fallback_quote(by_n[n])
+            if quote is None:
+                continue
+            citation = quote.citation()
+            if citation not in citations:
+                citations.append(citation)
+            marks += f" [{n}]"
+        body = claim.rstrip()
+        end = body[-1] if body[-1] in ".!?" else ""
+        kept.append(body[: len(body) - len(end)].rstrip() + marks + (end or "."))
+    notes: list[str] = []
+    if repointed:
+        notes.append(f"{repointed} citation(s) re-pointed to the passage that supports the claim")
+    if dropped:
+        notes.append(f"{dropped} unsupported sentence(s) removed")
+    text = " ".join(kept)
+    if dropped and kept:
+        text += " " + DROPPED_CLAIM_NOTE.get(language, DROPPED_CLAIM_NOTE["en"])
+    return Verified(text, tuple(citations), repointed, dropped, tuple(notes))
+
+
+def _fallback_quote(passage: Passage) -> Evidence | None:
+    spans = sentence_spans(passage.chunk.text)
+    if not spans:
+        return None
+    a, b = spans[0]
+    chunk = passage.chunk
+    return Evidence(passage, chunk.start + a, chunk.start + b, chunk.text[a:b], 0.0)

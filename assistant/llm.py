@@ -1,0 +1,119 @@
+"""Chat models: one code path (`ChatOpenAI`) for OpenAI, any compatible server, and the local model.
+
+`resolve_generator(settings)` decides which answerer `auto` means here: OpenAI or a server when
+one is configured, else the bundled local model when its extra is installed, else extractive.
+The local model is an embedded llama.cpp server on 127.0.0.1 that starts lazily, once per
+process, and keeps the model loaded between questions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_core.language_models.chat_models import BaseChatModel
+
+    from assistant.settings import Settings
+    from assistant.types import Mode
+
+
+class GeneratorError(RuntimeError):
+    """The configured model cannot be used; the message names the setting to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Generator:
+    """Which answerer to use, and how to reach its model."""
+
+    mode: Mode
+    model: str
+    base_url: str | None = None
+
+
+def resolve_generator(settings: Settings) -> Generator:
+    """The answerer the settings ask for (`auto` resolved).
+
+    Raises:
+        GeneratorError: The mode cannot be used as configured.
+    """
+    gen = settings.generation
+    mode = gen.mode
+    if mode == "auto":
+        if gen.base_url:
+            mode = "server"
+        elif gen.api_key is not None:
+            mode = "openai"
+        elif gen.local_model is not None or _local_available():
+            mode = "local"
+        else:
+            mode = "extractive"
+    if mode == "extractive":
+        return Generator("extractive", "extractive (sentence scoring)")
+    if mode == "openai":
+        if gen.api_key is None:
+            msg = "generation.mode is openai but no key is set: set OPENAI_API_KEY"
+            raise GeneratorError(msg)
+        return Generator("openai", gen.model, gen.base_url)
+    if mode == "server":
+        if not gen.base_url:
+            msg = "generation.mode is server but generation.base_url is not set"
+            raise GeneratorError(msg)
+        return Generator("server", gen.model, gen.base_url)
+    if gen.local_model is not None:
+        if not gen.local_model.is_file():
+            msg = f"VEILLE_LOCAL_MODEL / generation.local_model: no such file {gen.local_model}"
+            raise GeneratorError(msg)
+        return Generator("local", gen.local_model.name)
+    if not _local_available():
+        msg = "the local model is not installed: pip install 'veille[local]'"
+        raise GeneratorError(msg)
+    from assistant.local_model import MODEL_FILENAME
+
+    return Generator("local", MODEL_FILENAME)
+
+
+def _local_available() -> bool:
+    try:
+        from assistant.local_model import local_model_available
+    except ImportError:
+        return False
+    return local_model_available()
+
+
+def local_base_url(settings: Settings) -> str:
+    """Start (once per process) the embedded llama.cpp server, and return its `/v1` URL."""
+    try:
+        from assistant.local_model import ensure_model, get_server
+    except ImportError as exc:
+        msg = f"the local model runtime is not installed ({exc}): pip install 'veille[local]'"
+        raise GeneratorError(msg) from None
+    gen = settings.generation
+    path = gen.local_model if gen.local_model is not None else ensure_model(settings.models_dir)
+    server = get_server(path, n_ctx=gen.n_ctx, n_threads=gen.threads)
+    url: str = server.base_url
+    return url
+
+
+def make_chat_model(settings: Settings, generator: Generator) -> BaseChatModel:
+    """A streaming `ChatOpenAI` for the generator's endpoint."""
+    from langchain_openai import ChatOpenAI
+
+    gen = settings.generation
+    kwargs: dict[str, Any] = {
+        "model": generator.model,
+        "temperature": gen.temperature,
+        "max_tokens": gen.max_tokens,
+        "timeout": gen.timeout_s,
+        "max_retries": 1,
+        "streaming": True,
+        "stream_usage": True,
+    }
+    if generator.mode == "local":
+        kwargs["base_url"] = local_base_url(settings)
+        kwargs["api_key"] = "local"
+    else:
+        if generator.base_url:
+            kwargs["base_url"] = generator.base_url
+        kwargs["api_key"] = gen.api_key if gen.api_key is not None else "not-needed"
+    return ChatOpenAI(**kwargs)

@@ -1,0 +1,126 @@
+"""Hybrid retrieval: dense vectors from Chroma and BM25, fused by weighted reciprocal rank.
+
+Dense retrieval carries paraphrases and English questions over French text; BM25 carries names,
+numbers and rare words. Reciprocal-rank fusion needs no score calibration between the two.
+The result also says how relevant the best passage looks, which the answerers use to refuse.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.text import analyse
+from assistant.types import Chunk, Passage
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from assistant.keyword import KeywordIndex
+    from assistant.settings import RetrievalSettings
+    from assistant.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieval:
+    """Passages for one question, with what the refusal decision needs."""
+
+    question: str
+    passages: tuple[Passage, ...]
+    best_similarity: float
+    keyword_coverage: float
+    milliseconds: float
+
+
+def rrf_fuse(
+    rankings: list[tuple[list[str], float]], *, rrf_k: int
+) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: score(id) = sum of weight / (rrf_k + rank), best first.
+
+    Ties keep the order in which ids were first seen, so the fusion is deterministic.
+    """
+    scores: dict[str, float] = {}
+    for ids, weight in rankings:
+        for rank, cid in enumerate(ids, 1):
+            scores[cid] = scores.get(cid, 0.0) + weight / (rrf_k + rank)
+    order = {cid: i for i, cid in enumerate(scores)}
+    return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+
+
+class HybridRetriever:
+    """Dense + BM25 retrieval over one store."""
+
+    def __init__(
+        self,
+        store: Store,
+        keywords: KeywordIndex,
+        embeddings: Embeddings,
+        settings: RetrievalSettings,
+    ) -> None:
+        """Retrieve from `store` and `keywords` with the given settings."""
+        self.store = store
+        self.keywords = keywords
+        self.embeddings = embeddings
+        self.settings = settings
+
+    def retrieve(
+        self, question: str, *, k: int | None = None, mode: str = "hybrid"
+    ) -> Retrieval:
+        """The `k` best passages for a question.
+
+        Args:
+            question: The (standalone) question.
+            k: How many passages (default: settings).
+            mode: "hybrid", "dense" or "bm25" (the single retrievers, for evaluation).
+        """
+        started = time.perf_counter()
+        k = k or self.settings.k
+        n = max(self.settings.candidates, k)
+        dense: list[tuple[Chunk, float]] = []
+        if mode in ("hybrid", "dense"):
+            dense = self.store.dense_search(self.embeddings.embed_query(question), n)
+        bm25: list[tuple[str, float]] = []
+        if mode in ("hybrid", "bm25"):
+            bm25 = self.keywords.search(question, n)
+        dense_ids = [c.chunk_id for c, _ in dense]
+        bm25_ids = [cid for cid, _ in bm25]
+        fused = rrf_fuse(
+            [(dense_ids, self.settings.dense_weight), (bm25_ids, self.settings.bm25_weight)],
+            rrf_k=self.settings.rrf_k,
+        )[:k]
+        chunks = {c.chunk_id: c for c, _ in dense}
+        chunks.update(self.store.get_chunks([cid for cid, _ in fused if cid not in chunks]))
+        similarity = {c.chunk_id: s for c, s in dense}
+        dense_rank = {cid: i for i, cid in enumerate(dense_ids, 1)}
+        bm25_rank = {cid: i for i, cid in enumerate(bm25_ids, 1)}
+        passages = tuple(
+            Passage(
+                n=i,
+                chunk=chunks[cid],
+                score=score,
+                dense_rank=dense_rank.get(cid),
+                bm25_rank=bm25_rank.get(cid),
+                dense_similarity=similarity.get(cid),
+            )
+            for i, (cid, score) in enumerate(
+                ((cid, s) for cid, s in fused if cid in chunks), 1
+            )
+        )
+        best = max((s for _, s in dense[:k]), default=0.0)
+        coverage = _coverage(question, passages[0].chunk.text) if passages else 0.0
+        return Retrieval(
+            question=question,
+            passages=passages,
+            best_similarity=best,
+            keyword_coverage=coverage,
+            milliseconds=(time.perf_counter() - started) * 1000,
+        )
+
+
+def _coverage(question: str, text: str) -> float:
+    """Share of the question's content words found in a text."""
+    wanted = set(analyse(question))
+    if not wanted:
+        return 0.0
+    return len(wanted & set(analyse(text))) / len(wanted)

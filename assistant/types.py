@@ -1,0 +1,199 @@
+"""Typed results shared by every part of Veille: chunks, passages, citations, answers.
+
+Front ends (the CLI, the TUI, the evals) render these objects and never parse model
+output themselves. Every object is frozen; `Answer.to_json()` is the one JSON shape
+that `veille ask --json` prints and that `veille eval` stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Mode = Literal["extractive", "local", "openai", "server"]
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A span of a loaded document, as stored in the index.
+
+    Attributes:
+        source: Document path relative to the ingested root.
+        doc_id: Unique key of the document (its absolute path).
+        text: The chunk's text, exactly `document_text[start:end]`.
+        start: Character offset of the chunk in the document text.
+        end: Character offset one past the chunk's last character.
+        chunk_id: Deterministic id of the chunk in the store.
+    """
+
+    source: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    chunk_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved chunk with its rank in each retriever and its fused score.
+
+    Attributes:
+        n: The citation number shown to the reader (1-based).
+        chunk: The retrieved chunk.
+        score: Fused reciprocal-rank score (higher is better).
+        dense_rank: 1-based rank in the dense retriever, None if it did not return it.
+        bm25_rank: 1-based rank in BM25, None if it did not return it.
+        dense_similarity: Cosine similarity of the chunk to the question, if known.
+    """
+
+    n: int
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    dense_similarity: float | None = None
+
+    @property
+    def source(self) -> str:
+        """The document path relative to the ingested root."""
+        return self.chunk.source
+
+    def to_json(self) -> dict[str, Any]:
+        """The `passages[]` entry of `veille ask --json`."""
+        return {
+            "n": self.n,
+            "source": self.chunk.source,
+            "chunk_id": self.chunk.chunk_id,
+            "text": self.chunk.text,
+            "score": round(self.score, 6),
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+            "dense_rank": self.dense_rank,
+            "bm25_rank": self.bm25_rank,
+            "dense_similarity": (
+                None if self.dense_similarity is None else round(self.dense_similarity, 4)
+            ),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A quoted span that supports a claim: `document_text[start:end] == quote`.
+
+    Attributes:
+        n: The number of the passage it cites.
+        source: Document path relative to the ingested root.
+        chunk_id: Id of the cited chunk.
+        quote: The exact quoted text.
+        start: Character offset of the quote in the document text.
+        end: Character offset one past the quote's end.
+    """
+
+    n: int
+    source: str
+    chunk_id: str
+    quote: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The `citations[]` entry of `veille ask --json`."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Timings:
+    """Wall-clock milliseconds of the phases of one answer."""
+
+    retrieve: float = 0.0
+    first_token: float | None = None
+    total: float = 0.0
+
+    def to_json(self) -> dict[str, float | None]:
+        """Rounded timings for JSON output."""
+        return {
+            "retrieve": round(self.retrieve, 1),
+            "first_token": None if self.first_token is None else round(self.first_token, 1),
+            "total": round(self.total, 1),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The result of one question.
+
+    Attributes:
+        question: The question as the user asked it.
+        answer: The answer text, with `[n]` markers.
+        refused: True when the corpus does not hold the answer.
+        mode: Which answerer produced it.
+        model: The model name (embedding-only answers name the extractive scorer).
+        citations: The verified citations, in the order they appear.
+        passages: The retrieved passages shown to the answerer.
+        timings: Phase timings.
+        standalone_question: The question after rewriting follow-ups, if it differs.
+        notes: What verification changed (re-pointed or dropped citations).
+        prompt: The exact prompt sent to the model, if any (for the inspector).
+        prompt_tokens: The prompt's token count, if known.
+    """
+
+    question: str
+    answer: str
+    refused: bool
+    mode: Mode
+    model: str
+    citations: tuple[Citation, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    timings: Timings = field(default_factory=Timings)
+    standalone_question: str | None = None
+    notes: tuple[str, ...] = ()
+    prompt: str | None = None
+    prompt_tokens: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `veille ask --json` prints."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "mode": self.mode,
+            "model": self.model,
+            "citations": [c.to_json() for c in self.citations],
+            "passages": [p.to_json() for p in self.passages],
+            "timings_ms": self.timings.to_json(),
+            "standalone_question": self.standalone_question,
+            "notes": list(self.notes),
+            "prompt_tokens": self.prompt_tokens,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file that ingest could not use, and why (one line)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one `veille ingest` run changed in the store."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: tuple[SkippedFile, ...] = ()
+    chunks_added: int = 0
+    chunks_deleted: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """The one-line summary printed at the end of a run."""
+        return (
+            f"{self.added} added, {self.updated} updated, {self.deleted} deleted, "
+            f"{len(self.skipped)} skipped ({self.unchanged} unchanged; "
+            f"{self.chunks_added} chunks embedded, {self.chunks_deleted} removed) "
+            f"in {self.seconds:.1f}s"
+        )

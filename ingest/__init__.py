@@ -1,0 +1,1 @@
+"""Loading, chunking and syncing documents into the store, without any UI."""

@@ -1,0 +1,1 @@
+"""Veille's front ends: the `veille` command line and the Textual chat."""

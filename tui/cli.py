@@ -1,0 +1,275 @@
+"""The `veille` command line: ingest, ask, chat, eval, status.
+
+A thin front end over `assistant/` and `ingest/`: it parses flags into `Settings`, calls the
+core, and renders results. Expected failures (bad settings, empty store, busy store, missing
+folder, model unavailable) print one line `veille: error: ...` and exit 1; nothing here
+prints a secret. Textual is imported only by `veille chat`, so `ask` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from assistant.settings import Settings
+
+SAMPLE_QUESTION = "Combien de magasins Hema a-t-il ouverts ?"
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="where the store lives (default: $VEILLE_DATA_DIR or the user data directory)",
+    )
+    common.add_argument(
+        "--config", type=Path, default=argparse.SUPPRESS, help="settings file (TOML)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="veille",
+        description="Ask questions about a folder of documents; answers cite their sources.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("ingest", parents=[common], help="sync folders into the store")
+    p.add_argument("paths", nargs="*", type=Path, help="folders or files (default: the sample corpus)")
+    p.add_argument("--rebuild", action="store_true", help="drop the store and index everything again")
+    p.add_argument(
+        "--prune",
+        action="store_true",
+        help="let a folder with no documents remove what was indexed from it",
+    )
+    p.add_argument("--quiet", action="store_true", help="print only the summary")
+
+    p = sub.add_parser("ask", parents=[common], help="answer one question")
+    p.add_argument("question", help="the question, in French or English")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--mode",
+        choices=["auto", "local", "openai", "server", "extractive"],
+        help="which answerer (default: settings, auto)",
+    )
+    p.add_argument("-k", type=int, help="passages to retrieve")
+
+    p = sub.add_parser("chat", parents=[common], help="the terminal chat (default)")
+    p.add_argument(
+        "--mode", choices=["auto", "local", "openai", "server", "extractive"], help="answerer"
+    )
+
+    sub.add_parser("status", parents=[common], help="show the store and the model in use")
+
+    p = sub.add_parser("eval", parents=[common], help="run a question set and score it")
+    p.add_argument("args", nargs=argparse.REMAINDER, help="see `veille eval --help`")
+    return parser
+
+
+def _settings(args: argparse.Namespace, **generation: Any) -> Settings:
+    from assistant.settings import load_settings
+
+    if "config" in args:
+        os.environ["VEILLE_CONFIG"] = str(args.config)
+        if not args.config.is_file():
+            msg = f"settings file {args.config} not found"
+            raise _UserError(msg)
+    overrides: dict[str, Any] = {}
+    if "data_dir" in args:
+        overrides["data_dir"] = args.data_dir
+    settings = load_settings(**overrides)
+    gen = {k: v for k, v in generation.items() if v is not None}
+    if gen:
+        settings = settings.model_copy(
+            update={"generation": settings.generation.model_copy(update=gen)}
+        )
+    return settings
+
+
+class _UserError(Exception):
+    """An expected failure: one line, exit 1."""
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from assistant.llm import GeneratorError
+    from assistant.lock import StoreBusyError
+    from assistant.settings import SettingsError
+    from assistant.store import StoreError
+    from ingest.sync import IngestError
+
+    errors: list[type[BaseException]] = [
+        _UserError,
+        SettingsError,
+        StoreError,
+        StoreBusyError,
+        IngestError,
+        GeneratorError,
+    ]
+    try:
+        from assistant.local_model import ModelUnavailableError
+
+        errors.append(ModelUnavailableError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    command = args.command or "chat"
+    try:
+        if command == "ingest":
+            return _ingest(args)
+        if command == "ask":
+            return _ask(args)
+        if command == "status":
+            return _status(args)
+        if command == "eval":
+            from evals.cli import main as eval_main
+
+            return eval_main(args.args, settings=_settings(args))
+        return _chat(args)
+    except KeyboardInterrupt:
+        print("veille: interrupted", file=sys.stderr)
+        return 130
+    except _expected_errors() as exc:
+        print(f"veille: error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, no locals, no secrets
+        if os.environ.get("VEILLE_DEBUG"):
+            raise
+        print(f"veille: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("veille: set VEILLE_DEBUG=1 for the traceback", file=sys.stderr)
+        return 1
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from ingest.sync import SAMPLE_CORPUS, ingest_paths
+
+    settings = _settings(args)
+    paths = list(args.paths) or [SAMPLE_CORPUS]
+    progress = None
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        )
+        task = bar.add_task("ingest", total=None)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name[-40:])
+
+        bar.start()
+    try:
+        report = ingest_paths(
+            paths,
+            settings=settings,
+            rebuild=args.rebuild,
+            allow_empty=args.prune,
+            progress=progress,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+    if not args.quiet:
+        for skipped in report.skipped:
+            print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from assistant.answer import Assistant, EvidenceFound, TokenStreamed
+
+    settings = _settings(args, mode=args.mode)
+    assistant = Assistant(settings)
+    final = None
+    streamed = False
+    for event in assistant.stream(args.question, k=args.k):
+        if isinstance(event, TokenStreamed) and not args.json:
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+            streamed = True
+        elif isinstance(event, EvidenceFound):
+            continue
+        else:
+            final = event.answer
+    if final is None:  # pragma: no cover - the stream always ends with an answer
+        return 1
+    if args.json:
+        print(json.dumps(final.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    if streamed:
+        sys.stdout.write("\n")
+        if final.answer.strip() != "":
+            print("\nVerified: " + final.answer)
+    else:
+        print(final.answer)
+    if final.refused:
+        from assistant.prompts import CLOSEST_PASSAGES, detect_language
+
+        print("\n" + CLOSEST_PASSAGES[detect_language(final.question)])
+        for p in final.passages[:3]:
+            print(f"  [{p.n}] {p.source}: {_short(p.chunk.text)}")
+    else:
+        print()
+        for c in final.citations:
+            print(f"  [{c.n}] {c.source} @{c.start}-{c.end}: «{_short(c.quote)}»")
+    for note in final.notes:
+        print(f"  note: {note}", file=sys.stderr)
+    t = final.timings
+    first = f", first token {t.first_token:.0f} ms" if t.first_token is not None else ""
+    print(
+        f"  ({final.mode}: {final.model}; retrieve {t.retrieve:.0f} ms{first}, total {t.total:.0f} ms)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _short(text: str, width: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _status(args: argparse.Namespace) -> int:
+    from assistant.embeddings import make_embeddings
+    from assistant.llm import GeneratorError, resolve_generator
+    from assistant.store import Store
+
+    settings = _settings(args)
+    store = Store(settings, make_embeddings(settings))
+    print(f"store: {store.location} ({store.document_count()} documents, {store.count()} chunks)")
+    try:
+        gen = resolve_generator(settings)
+        print(f"answers: {gen.mode} ({gen.model})")
+    except GeneratorError as exc:
+        print(f"answers: unavailable: {exc}")
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    settings = _settings(args, mode=getattr(args, "mode", None))
+    try:
+        from tui.app import run_chat
+    except ImportError:
+        print("veille: the chat is not available yet; asking the sample question instead")
+        return main(["ask", SAMPLE_QUESTION])
+    return run_chat(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
