@@ -241,9 +241,7 @@ class Assistant:
         first_token: float | None = None
         prompt_tokens: int | None = None
         for chunk in self.llm.stream(messages):
-            if not isinstance(chunk, AIMessageChunk):
-                continue
-            usage = chunk.usage_metadata
+            usage = chunk.usage_metadata if isinstance(chunk, AIMessageChunk) else None
             if usage and usage.get("input_tokens"):
                 prompt_tokens = int(usage["input_tokens"])
             piece = chunk.content if isinstance(chunk.content, str) else ""
@@ -264,7 +262,9 @@ class Assistant:
             timings=timings,
         )
         if REFUSAL_MARKER in raw or not raw:
-            yield AnswerReady(self._refused(generated, language, started, "the model found no answer"))
+            yield AnswerReady(
+                self._refused(generated, language, started, "the model found no answer")
+            )
             return
         verified = verify(raw, base.passages, shown + evidence, language=language)
         if not verified.citations:

@@ -56,11 +56,15 @@ def supports(claim: str, passage_text: str, *, same_language: bool = True) -> fl
     return overlap
 
 
-def _best_quote(claim: str, evidence: list[Evidence], n: int, same_language: bool) -> Evidence | None:
+def _best_quote(
+    claim: str, evidence: list[Evidence], n: int, same_language: bool
+) -> Evidence | None:
     candidates = [ev for ev in evidence if ev.n == n]
     if not candidates:
         return None
-    return max(candidates, key=lambda ev: (supports(claim, ev.text, same_language=same_language), ev.score))
+    return max(
+        candidates, key=lambda ev: (supports(claim, ev.text, same_language=same_language), ev.score)
+    )
 
 
 def verify(
@@ -92,7 +96,9 @@ def verify(
             continue
         cited = [int(m) for m in CITATION_PATTERN.findall(sentence)]
         valid = [
-            n for n in cited if n in by_n and supports(claim, by_n[n].chunk.text, same_language=same) >= 0.5
+            n
+            for n in cited
+            if n in by_n and supports(claim, by_n[n].chunk.text, same_language=same) >= 0.5
         ]
         if not valid:
             ranked = sorted(

@@ -106,14 +106,14 @@ def score_sentences(question: str, passages: tuple[Passage, ...]) -> list[Eviden
     return unique
 
 
-def extractive_answer(evidence: list[Evidence], *, max_sentences: int = 2) -> tuple[str, list[Citation]]:
+def extractive_answer(
+    evidence: list[Evidence], *, max_sentences: int = 2
+) -> tuple[str, list[Citation]]:
     """The best sentence, and a second one if it scores nearly as well, each with `[n]`."""
     if not evidence:
         return "", []
-    chosen = [evidence[0]]
-    for ev in evidence[1:max_sentences]:
-        if ev.score >= 0.8 * evidence[0].score:
-            chosen.append(ev)
+    best = evidence[0].score
+    chosen = [evidence[0], *(ev for ev in evidence[1:max_sentences] if ev.score >= 0.8 * best)]
     chosen.sort(key=lambda e: (e.n, e.start))
     text = " ".join(f"{ev.text} [{ev.n}]" for ev in chosen)
     return text, [ev.citation() for ev in chosen]

@@ -11,8 +11,8 @@ index is rebuilt from the store once.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path

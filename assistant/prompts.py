@@ -60,17 +60,82 @@ Last question: {question}
 Standalone question:"""
 
 _FR_HINTS = frozenset(
-    "le la les des du de un une est sont quel quelle quels quelles combien comment pourquoi "
-    "quand qui que quoi où dans pour avec sur et au aux a-t-il ont il elle ce cette".split()
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "un",
+        "une",
+        "est",
+        "sont",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "combien",
+        "comment",
+        "pourquoi",
+        "quand",
+        "qui",
+        "que",
+        "quoi",
+        "où",
+        "dans",
+        "pour",
+        "avec",
+        "sur",
+        "et",
+        "au",
+        "aux",
+        "a-t-il",
+        "ont",
+        "il",
+        "elle",
+        "ce",
+        "cette",
+    ]
 )
 _EN_HINTS = frozenset(
-    "the a an is are was were what which who how many much when where why does did do of "
-    "in for with on and to it its has have".split()
+    [
+        "the",
+        "a",
+        "an",
+        "is",
+        "are",
+        "was",
+        "were",
+        "what",
+        "which",
+        "who",
+        "how",
+        "many",
+        "much",
+        "when",
+        "where",
+        "why",
+        "does",
+        "did",
+        "do",
+        "of",
+        "in",
+        "for",
+        "with",
+        "on",
+        "and",
+        "to",
+        "it",
+        "its",
+        "has",
+        "have",
+    ]
 )
 
 
 def detect_language(text: str) -> str:
-    """"fr" or "en", from common words (French wins ties: the corpus is French first)."""
+    """Return "fr" or "en", judged from common words (French wins ties: the corpus is French first)."""
     words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ'-]+", text.lower())
     fr = sum(1 for w in words if w in _FR_HINTS or "'" in w)
     en = sum(1 for w in words if w in _EN_HINTS)

@@ -33,9 +33,7 @@ class Retrieval:
     milliseconds: float
 
 
-def rrf_fuse(
-    rankings: list[tuple[list[str], float]], *, rrf_k: int
-) -> list[tuple[str, float]]:
+def rrf_fuse(rankings: list[tuple[list[str], float]], *, rrf_k: int) -> list[tuple[str, float]]:
     """Fuse ranked id lists: score(id) = sum of weight / (rrf_k + rank), best first.
 
     Ties keep the order in which ids were first seen, so the fusion is deterministic.
@@ -64,9 +62,7 @@ class HybridRetriever:
         self.embeddings = embeddings
         self.settings = settings
 
-    def retrieve(
-        self, question: str, *, k: int | None = None, mode: str = "hybrid"
-    ) -> Retrieval:
+    def retrieve(self, question: str, *, k: int | None = None, mode: str = "hybrid") -> Retrieval:
         """The `k` best passages for a question.
 
         Args:
@@ -103,9 +99,7 @@ class HybridRetriever:
                 bm25_rank=bm25_rank.get(cid),
                 dense_similarity=similarity.get(cid),
             )
-            for i, (cid, score) in enumerate(
-                ((cid, s) for cid, s in fused if cid in chunks), 1
-            )
+            for i, (cid, score) in enumerate(((cid, s) for cid, s in fused if cid in chunks), 1)
         )
         best = max((s for _, s in dense[:k]), default=0.0)
         coverage = _coverage(question, passages[0].chunk.text) if passages else 0.0

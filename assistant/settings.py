@@ -33,7 +33,8 @@ class StoreSettings(_Section):
 
     chroma_url: str | None = Field(
         default=None,
-        description="URL of a Chroma server (`chroma run`); unset uses the embedded store in data_dir.",
+        description="URL of a Chroma server (`chroma run`); "
+        "unset uses the embedded store in data_dir.",
     )
     collection: str = Field(default="veille", description="Name of the Chroma collection.")
     chroma_token: SecretStr | None = Field(
@@ -106,9 +107,7 @@ class GenerationSettings(_Section):
         description="auto: openai/server when configured, else the local model when "
         "installed, else extractive.",
     )
-    model: str = Field(
-        default="gpt-4o-mini", description="Model name for mode openai or server."
-    )
+    model: str = Field(default="gpt-4o-mini", description="Model name for mode openai or server.")
     base_url: str | None = Field(
         default=None, description="Base URL of an OpenAI-compatible server (mode server)."
     )

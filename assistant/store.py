@@ -208,7 +208,7 @@ class Store:
         if k <= 0 or self.count() == 0:
             return []
         result = self.chunks.query(
-            query_embeddings=[vector],
+            query_embeddings=[vector],  # type: ignore[arg-type]
             n_results=k,
             include=["documents", "metadatas", "distances"],
         )
@@ -217,7 +217,7 @@ class Store:
         metas = (result["metadatas"] or [[]])[0]
         dists = (result["distances"] or [[]])[0]
         return [
-            (_chunk(cid, doc or "", meta or {}), 1.0 - float(dist))
+            (_chunk(cid, doc or "", dict(meta or {})), 1.0 - float(dist))
             for cid, doc, meta, dist in zip(ids, docs, metas, dists, strict=True)
         ]
 
@@ -229,7 +229,7 @@ class Store:
         docs = got["documents"] or []
         metas = got["metadatas"] or []
         return {
-            cid: _chunk(cid, doc or "", meta or {})
+            cid: _chunk(cid, doc or "", dict(meta or {}))
             for cid, doc, meta in zip(got["ids"], docs, metas, strict=True)
         }
 
@@ -237,15 +237,13 @@ class Store:
         """Every chunk, in pages (used to build the keyword index)."""
         offset = 0
         while True:
-            got = self.chunks.get(
-                include=["documents", "metadatas"], limit=batch, offset=offset
-            )
+            got = self.chunks.get(include=["documents", "metadatas"], limit=batch, offset=offset)
             if not got["ids"]:
                 return
             docs = got["documents"] or []
             metas = got["metadatas"] or []
             for cid, doc, meta in zip(got["ids"], docs, metas, strict=True):
-                yield _chunk(cid, doc or "", meta or {})
+                yield _chunk(cid, doc or "", dict(meta or {}))
             offset += len(got["ids"])
 
     def document_text(self, doc_id: str) -> str | None:
@@ -260,13 +258,13 @@ class Store:
         got = self.documents.get(where=where, include=["metadatas"])
         out: dict[str, DocumentRecord] = {}
         for doc_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-            m = meta or {}
+            m = dict(meta or {})
             out[doc_id] = DocumentRecord(
                 doc_id=doc_id,
                 source=str(m.get("source", "")),
                 root=str(m.get("root", "")),
                 sha256=str(m.get("sha256", "")),
-                chunks=int(m.get("chunks", 0) or 0),
+                chunks=int(str(m.get("chunks", 0) or 0)),
             )
         return out
 
@@ -276,7 +274,7 @@ class Store:
             ids=[record.doc_id],
             documents=[text],
             # The collection needs a vector; documents are looked up by id, never searched.
-            embeddings=[[1.0]],
+            embeddings=[[1.0]],  # type: ignore[arg-type]
             metadatas=[
                 {
                     "source": record.source,
@@ -292,11 +290,14 @@ class Store:
         if doc_ids:
             self.documents.delete(ids=doc_ids)
 
-    def drop(self) -> None:
-        """Delete both collections (for `ingest --rebuild`)."""
-        for name in (self.name, f"{self.name}_documents"):
-            if self._get_collection(name) is not None:
-                self.client.delete_collection(name)
+
+
+def drop_store(client: ClientAPI, name: str) -> None:
+    """Delete a store's collections whatever built them (for `ingest --rebuild`)."""
+    existing = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+    for collection in (name, f"{name}_documents"):
+        if collection in existing:
+            client.delete_collection(collection)
 
 
 def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:

@@ -84,7 +84,13 @@ def decode_bytes(raw: bytes, name: str = "file") -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
-    candidates = ([best.encoding] if best is not None else []) + ["cp1252", "latin-1"]
+    guess = best.encoding if best is not None else None
+    # Latin single-byte code pages are hard to tell apart from a short text; for French and
+    # English the Western one (cp1252) is the right choice whenever it decodes.
+    if guess is None or guess.replace("_", "").lower() in _LATIN_FAMILY:
+        candidates = ["cp1252", "latin-1"]
+    else:
+        candidates = [guess, "cp1252", "latin-1"]
     for encoding in candidates:
         try:
             text = raw.decode(encoding)
@@ -94,6 +100,13 @@ def decode_bytes(raw: bytes, name: str = "file") -> tuple[str, str]:
             return text, encoding
     msg = f"cannot decode {name}: not UTF-8, UTF-16 or a Western single-byte encoding"
     raise SkipFileError(msg)
+
+
+_LATIN_FAMILY = frozenset(
+    {f"cp125{i}" for i in range(9)}
+    | {f"iso8859{i}" for i in range(1, 17)}
+    | {"latin1", "maccentraleurope", "macroman", "cp850", "cp437", "ascii"}
+)
 
 
 def _control_ratio(text: str) -> float:
@@ -107,10 +120,9 @@ def normalise_text(text: str) -> str:
     """One canonical form for stored text: NFC, `\\n` newlines, no NUL or other controls."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(
+    return "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
     )
-    return text
 
 
 _BLOCK_TAGS = re.compile(
@@ -121,9 +133,9 @@ _BLOCK_TAGS = re.compile(
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML page: scripts, styles and tags dropped, blocks on their own lines."""
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(markup)
+    tree = LexborHTMLParser(markup)
     for node in tree.css("script, style, noscript, template, svg, head"):
         node.decompose()
     body = tree.body or tree.root

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from assistant.keyword import KeywordIndex
 from assistant.lock import writer_lock
-from assistant.store import DocumentRecord, Store, make_client
+from assistant.store import DocumentRecord, Store, drop_store, make_client
 from assistant.types import IngestReport, SkippedFile
 from ingest.chunking import chunk_text
 from ingest.loaders import SUPPORTED_SUFFIXES, SkipFileError, load_file
@@ -70,9 +70,11 @@ def record_manager(settings: Settings) -> SQLRecordManager:
 
 def keyword_index(settings: Settings) -> KeywordIndex:
     """The on-disk BM25 index that belongs to the configured store."""
-    suffix = "embedded" if not settings.store.chroma_url else hashlib.sha256(
-        settings.store.chroma_url.encode()
-    ).hexdigest()[:12]
+    suffix = (
+        "embedded"
+        if not settings.store.chroma_url
+        else hashlib.sha256(settings.store.chroma_url.encode()).hexdigest()[:12]
+    )
     return KeywordIndex(settings.data_dir / f"bm25-{settings.store.collection}-{suffix}")
 
 
@@ -122,7 +124,7 @@ def ingest_paths(
         keywords = keyword_index(settings)
         if rebuild:
             client = store.client if store is not None else make_client(settings)
-            Store(settings, embeddings, client=client, create=True).drop()
+            drop_store(client, settings.store.collection)
             manager.delete_keys(manager.list_keys())
             store = None
             keywords = KeywordIndex(keywords.directory)
@@ -186,7 +188,9 @@ def _sync_root(
         doc_id = str(path)
         seen.add(doc_id)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            tally.skipped.append(SkippedFile(rel, f"unsupported file type {path.suffix or '(none)'}"))
+            tally.skipped.append(
+                SkippedFile(rel, f"unsupported file type {path.suffix or '(none)'}")
+            )
         else:
             _prepare(path, rel, str(root), known, max_bytes, pending, tally)
         if len(pending) >= FILES_PER_BATCH:
@@ -213,10 +217,7 @@ def _prepare(
     doc_id = str(path)
     try:
         size = path.stat().st_size
-        if 0 < size <= max_bytes:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        else:
-            digest = ""
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if 0 < size <= max_bytes else ""
     except OSError as exc:
         tally.skipped.append(SkippedFile(rel, f"cannot read: {exc.strerror}"))
         return
@@ -270,7 +271,9 @@ def _index_batch(
         )
         records.append(
             (
-                DocumentRecord(record.doc_id, record.source, record.root, record.sha256, len(chunks)),
+                DocumentRecord(
+                    record.doc_id, record.source, record.root, record.sha256, len(chunks)
+                ),
                 text,
                 existed,
             )
@@ -288,9 +291,7 @@ def _index_batch(
     )
     after = set(manager.list_keys(group_ids=doc_ids))
     added_ids = sorted(after - before)
-    keywords.update(
-        store.get_chunks(added_ids).values(), before - after, store_count=store.count()
-    )
+    keywords.update(store.get_chunks(added_ids).values(), before - after, store_count=store.count())
     # Texts are written after their chunks so a crash in between leaves the old text, whose
     # sha256 then differs from the file's and makes the next run index the file again.
     for record, text, existed in records:

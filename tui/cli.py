@@ -42,8 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("ingest", parents=[common], help="sync folders into the store")
-    p.add_argument("paths", nargs="*", type=Path, help="folders or files (default: the sample corpus)")
-    p.add_argument("--rebuild", action="store_true", help="drop the store and index everything again")
+    p.add_argument(
+        "paths", nargs="*", type=Path, help="folders or files (default: the sample corpus)"
+    )
+    p.add_argument(
+        "--rebuild", action="store_true", help="drop the store and index everything again"
+    )
     p.add_argument(
         "--prune",
         action="store_true",
@@ -143,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _expected_errors() as exc:
         print(f"veille: error: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # noqa: BLE001 - last resort: one line, no locals, no secrets
+    except Exception as exc:
         if os.environ.get("VEILLE_DEBUG"):
             raise
         print(f"veille: error: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -234,7 +238,8 @@ def _ask(args: argparse.Namespace) -> int:
     t = final.timings
     first = f", first token {t.first_token:.0f} ms" if t.first_token is not None else ""
     print(
-        f"  ({final.mode}: {final.model}; retrieve {t.retrieve:.0f} ms{first}, total {t.total:.0f} ms)",
+        f"  ({final.mode}: {final.model}; retrieve {t.retrieve:.0f} ms{first}, "
+        f"total {t.total:.0f} ms)",
         file=sys.stderr,
     )
     return 0

@@ -1,0 +1,71 @@
+from assistant.citations import supports, verify
+from assistant.evidence import score_sentences
+from assistant.retrieval import rrf_fuse
+from assistant.types import Chunk, Passage
+
+DOC = (
+    "Hema a ouvert 22 magasins en Chine. Son application catalogue 3 000 références. "
+    "JD.com a lancé 7Fresh en 2018."
+)
+
+
+def _passages() -> tuple[Passage, ...]:
+    a = DOC.index("Son")
+    return (
+        Passage(n=1, chunk=Chunk("hema.txt", "/c/hema.txt", DOC[:a].strip(), 0, a - 1, "c1"), score=0.03),
+        Passage(n=2, chunk=Chunk("hema.txt", "/c/hema.txt", DOC[a:], a, len(DOC), "c2"), score=0.02),
+    )
+
+
+def test_rrf_adds_reciprocal_ranks_and_breaks_ties_by_first_seen():
+    fused = rrf_fuse([(["a", "b"], 1.0), (["b", "c"], 1.0)], rrf_k=60)
+    assert [cid for cid, _ in fused] == ["b", "a", "c"]
+    assert abs(dict(fused)["b"] - (1 / 62 + 1 / 61)) < 1e-12
+    tie = rrf_fuse([(["x"], 1.0), (["y"], 1.0)], rrf_k=60)
+    assert [cid for cid, _ in tie] == ["x", "y"]
+
+
+def test_rrf_weights_and_empty_lists():
+    assert rrf_fuse([([], 1.0), ([], 1.0)], rrf_k=60) == []
+    fused = rrf_fuse([(["a"], 0.5), (["b"], 1.0)], rrf_k=60)
+    assert [cid for cid, _ in fused] == ["b", "a"]
+
+
+def test_support_requires_the_numbers_of_the_claim():
+    assert supports("Hema a ouvert 22 magasins.", DOC) >= 0.5
+    assert supports("Hema a ouvert 25 magasins.", DOC) == 0.0
+
+
+def test_verify_keeps_supported_claims_with_exact_quotes():
+    passages = _passages()
+    evidence = score_sentences("Combien de magasins Hema a-t-il ouverts ?", passages)
+    result = verify("Hema a ouvert 22 magasins [1].", passages, evidence, language="fr")
+    assert result.text == "Hema a ouvert 22 magasins [1]."
+    (citation,) = result.citations
+    assert DOC[citation.start : citation.end] == citation.quote == "Hema a ouvert 22 magasins en Chine."
+
+
+def test_verify_repoints_a_wrong_citation_and_drops_an_unsupported_claim():
+    passages = _passages()
+    evidence = score_sentences("références Hema", passages)
+    answer = "L'application catalogue 3 000 références [1]. Hema vaut 9 milliards [2]."
+    result = verify(answer, passages, evidence, language="fr")
+    assert result.repointed == 1
+    assert result.dropped == 1
+    assert result.text.startswith("L'application catalogue 3 000 références [2].")
+    assert "9 milliards" not in result.text
+    assert [c.n for c in result.citations] == [2]
+
+
+def test_verify_never_cites_a_passage_that_was_not_retrieved():
+    passages = _passages()
+    result = verify("Hema a ouvert 22 magasins [7].", passages, [], language="fr")
+    assert all(c.n in {1, 2} for c in result.citations)
+
+
+def test_english_answer_over_french_passage_is_supported_by_names_and_numbers():
+    passages = _passages()
+    evidence = score_sentences("How many stores has Hema opened?", passages)
+    result = verify("Hema has opened 22 stores [1].", passages, evidence, language="en")
+    assert result.dropped == 0
+    assert result.citations[0].n == 1

@@ -1,0 +1,37 @@
+from assistant.text import analyse, fold, numbers, sentence_spans
+
+
+def test_sentences_do_not_break_on_abbreviations_or_decimals():
+    text = "M. Zhang a investi 712,2 millions. Le groupe JD.com suit.\nTitre sans point\nFin !"
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert sentences == [
+        "M. Zhang a investi 712,2 millions.",
+        "Le groupe JD.com suit.",
+        "Titre sans point",
+        "Fin !",
+    ]
+
+
+def test_sentence_spans_are_exact_offsets():
+    text = "  Première phrase.   Deuxième phrase ?  "
+    for a, b in sentence_spans(text):
+        assert text[a:b].strip() == text[a:b]
+        assert text[a:b] in {"Première phrase.", "Deuxième phrase ?"}
+
+
+def test_analyse_folds_accents_drops_elisions_and_stems():
+    assert analyse("l'économie") == analyse("Economie")
+    assert analyse("d'Alibaba") == analyse("Alibaba")
+    assert analyse("références") == analyse("référence")
+    assert "le" not in analyse("le magasin")
+
+
+def test_numbers_normalise_french_formats():
+    assert numbers("3 000 références") == {"3000"}
+    assert numbers("3.000 produits") == {"3000"}
+    assert numbers("712,2 millions") == {"712.2"}
+    assert numbers("en 2016") == {"2016"}
+
+
+def test_fold():
+    assert fold("Œuvre Économique") == "oeuvre economique"
