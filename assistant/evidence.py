@@ -52,6 +52,18 @@ class Evidence:
         )
 
 
+def _match(term: str, terms: set[str]) -> float:
+    """1 for the same stem; 0.7 for a shared prefix of 5 letters (French/English cognates:
+    "product"/"produit", "investing"/"investit"), so English questions find French sentences."""
+    if term in terms:
+        return 1.0
+    if len(term) >= 5 and not term[0].isdigit():
+        head = term[:5]
+        if any(t.startswith(head) for t in terms):
+            return 0.7
+    return 0.0
+
+
 def asks_quantity(question: str) -> bool:
     """Whether the question asks for a number, an amount or a date."""
     return bool(_QUANTITY.search(fold(question)) or _QUANTITY.search(question))
@@ -79,7 +91,7 @@ def score_sentences(question: str, passages: tuple[Passage, ...]) -> list[Eviden
     q_numbers = numbers(question)
     scored: list[tuple[float, int, Evidence]] = []
     for order, (passage, a, b, text, terms) in enumerate(sentences):
-        lexical = sum(idf[t] for t in terms & q_terms) / total
+        lexical = sum(idf[t] * _match(t, terms) for t in q_terms) / total
         prior = 0.25 / passage.n
         bonus = 0.0
         if wants_number and (numbers(text) - q_numbers):
