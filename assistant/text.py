@@ -15,48 +15,13 @@ from functools import lru_cache
 
 import Stemmer
 
-# Abbreviations after which a period does not end a sentence.
+# Titles and initials: a period after them never ends a sentence ("M. Zhang").
+_TITLES = frozenset(
+    "m mm mme mmes mlle dr pr st ste mr mrs ms jr sr j.-c".split()  # noqa: SIM905
+)
+# Abbreviations that end a sentence when a capital follows ("recettes, etc. Près de").
 _ABBREVIATIONS = frozenset(
-    [
-        "m",
-        "mm",
-        "mme",
-        "mmes",
-        "mlle",
-        "dr",
-        "pr",
-        "st",
-        "ste",
-        "av",
-        "apr",
-        "env",
-        "cf",
-        "etc",
-        "ex",
-        "fig",
-        "p",
-        "pp",
-        "vol",
-        "no",
-        "n°",
-        "art",
-        "ch",
-        "chap",
-        "mr",
-        "mrs",
-        "ms",
-        "jr",
-        "sr",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "dept",
-        "vs",
-        "e.g",
-        "i.e",
-        "j.-c",
-    ]
+    "av apr env cf etc ex fig p pp vol no n° art ch chap inc ltd co corp dept vs e.g i.e".split()  # noqa: SIM905
 )
 
 _SENTENCE_END = re.compile(r"[.!?…]+[»\"”’')\]]*(?=\s)|\n")
@@ -76,10 +41,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if match.group() != "\n":
             before = text[cursor : match.start()].rsplit(None, 1)
             last_word = before[-1].lower().strip('(«"“') if before else ""
-            if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
-                continue
             following = text[stop:end].lstrip()
-            if following and following[0].islower():
+            if last_word in _TITLES or (len(last_word) == 1 and last_word.isalpha()):
+                continue
+            if following and (
+                following[0].islower() or (last_word in _ABBREVIATIONS and not following[0].isupper())
+            ):
                 continue
         _append_trimmed(text, cursor, stop, spans)
         cursor = stop
@@ -333,17 +300,25 @@ def analyse(text: str) -> list[str]:
     return [w if w[0].isdigit() else s for w, s in zip(kept, stems, strict=True)]
 
 
+_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?![\d])(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+_GROUP_SEPARATORS = re.compile(r"[ \u00a0\u202f]")
+
+
 def numbers(text: str) -> set[str]:
-    """The numbers in a text, normalised: "3 000" and "3.000" -> "3000", "712,2" -> "712.2"."""
+    """The numbers in a text, in one canonical form whatever the convention.
+
+    "3 000", "3.000" and "3,000" -> "3000" (a group of exactly three digits is a thousands
+    group); "712,2" and "712.2" -> "712.2"; "2016" -> "2016".
+    """
     found: set[str] = set()
-    for match in re.finditer(r"\d+(?:[ \u00a0\u202f.]\d{3})*(?:,\d+)?|\d+(?:\.\d+)?", text):
-        raw = match.group()
-        if "," in raw:
-            whole, _, frac = raw.partition(",")
-            value = re.sub(r"[ \u00a0\u202f.]", "", whole) + "." + frac
-        elif re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f.]\d{3})+", raw):
-            value = re.sub(r"[ \u00a0\u202f.]", "", raw)
+    for match in _NUMBER.finditer(text):
+        raw = _GROUP_SEPARATORS.sub("", match.group())
+        parts = re.split(r"[.,]", raw)
+        if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]):
+            value = "".join(parts)
+        elif len(parts) > 1:
+            value = "".join(parts[:-1]) + "." + parts[-1]
         else:
             value = raw
-        found.add(value)
+        found.add(value.lstrip("0") or "0")
     return found

@@ -203,10 +203,16 @@ def _ask(args: argparse.Namespace) -> int:
     assistant = Assistant(settings)
     final = None
     streamed = False
+    pieces: list[str] = []
+
+    def raw_answer(_: object) -> str:
+        return "".join(pieces)
+
     for event in assistant.stream(args.question, k=args.k):
         if isinstance(event, TokenStreamed) and not args.json:
             sys.stdout.write(event.text)
             sys.stdout.flush()
+            pieces.append(event.text)
             streamed = True
         elif isinstance(event, EvidenceFound):
             continue
@@ -219,8 +225,9 @@ def _ask(args: argparse.Namespace) -> int:
         return 0
     if streamed:
         sys.stdout.write("\n")
-        if final.answer.strip() != "":
-            print("\nVerified: " + final.answer)
+        if final.answer.split() != raw_answer(final).split():
+            # Verification changed the streamed text (re-pointed, dropped, or refused).
+            print("\nChecked answer: " + final.answer)
     else:
         print(final.answer)
     if final.refused:

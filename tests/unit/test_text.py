@@ -35,3 +35,19 @@ def test_numbers_normalise_french_formats():
 
 def test_fold():
     assert fold("Œuvre Économique") == "oeuvre economique"
+
+
+def test_etc_ends_a_sentence_before_a_capital_but_not_before_lowercase():
+    text = "Origine, recettes, etc. Près de 3.000 références. Des fruits, etc. et des légumes."
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert sentences == [
+        "Origine, recettes, etc.",
+        "Près de 3.000 références.",
+        "Des fruits, etc. et des légumes.",
+    ]
+
+
+def test_numbers_in_english_and_french_conventions_agree():
+    assert numbers("3,000 products") == numbers("3.000 références") == numbers("3 000") == {"3000"}
+    assert numbers("712.2 million") == numbers("712,2 millions") == {"712.2"}
+    assert numbers("1 234 567,5") == {"1234567.5"}
