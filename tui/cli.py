@@ -205,9 +205,6 @@ def _ask(args: argparse.Namespace) -> int:
     streamed = False
     pieces: list[str] = []
 
-    def raw_answer(_: object) -> str:
-        return "".join(pieces)
-
     for event in assistant.stream(args.question, k=args.k):
         if isinstance(event, TokenStreamed) and not args.json:
             sys.stdout.write(event.text)
@@ -225,7 +222,7 @@ def _ask(args: argparse.Namespace) -> int:
         return 0
     if streamed:
         sys.stdout.write("\n")
-        if final.answer.split() != raw_answer(final).split():
+        if final.answer.split() != "".join(pieces).split():
             # Verification changed the streamed text (re-pointed, dropped, or refused).
             print("\nChecked answer: " + final.answer)
     else:
