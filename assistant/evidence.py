@@ -53,8 +53,11 @@ class Evidence:
 
 
 def _match(term: str, terms: set[str]) -> float:
-    """1 for the same stem; 0.7 for a shared prefix of 5 letters (French/English cognates:
-    "product"/"produit", "investing"/"investit"), so English questions find French sentences."""
+    """Score how well *term* matches *terms*: 1 same stem, 0.7 a shared 5-letter prefix.
+
+    The prefix match catches French/English cognates ("product"/"produit",
+    "investing"/"investit"), so English questions find French sentences.
+    """
     if term in terms:
         return 1.0
     if len(term) >= 5 and not term[0].isdigit():

@@ -291,10 +291,9 @@ class Store:
             self.documents.delete(ids=doc_ids)
 
 
-
 def drop_store(client: ClientAPI, name: str) -> None:
     """Delete a store's collections whatever built them (for `ingest --rebuild`)."""
-    existing = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+    existing = {c.name for c in client.list_collections()}
     for collection in (name, f"{name}_documents"):
         if collection in existing:
             client.delete_collection(collection)

@@ -45,7 +45,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             if last_word in _TITLES or (len(last_word) == 1 and last_word.isalpha()):
                 continue
             if following and (
-                following[0].islower() or (last_word in _ABBREVIATIONS and not following[0].isupper())
+                following[0].islower()
+                or (last_word in _ABBREVIATIONS and not following[0].isupper())
             ):
                 continue
         _append_trimmed(text, cursor, stop, spans)

@@ -23,16 +23,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import SHARED, median, pct, table, write  # noqa: E402
+from _common import SHARED, median, pct, table, write
 
-from assistant.embeddings import E5Embeddings  # noqa: E402
-from assistant.keyword import KeywordIndex  # noqa: E402
-from assistant.retrieval import HybridRetriever  # noqa: E402
-from assistant.settings import load_settings  # noqa: E402
-from assistant.store import Store  # noqa: E402
-from assistant.types import Chunk  # noqa: E402
-from ingest.chunking import chunk_text  # noqa: E402
-from ingest.loaders import load_file  # noqa: E402
+from assistant.embeddings import E5Embeddings
+from assistant.keyword import KeywordIndex
+from assistant.retrieval import HybridRetriever
+from assistant.settings import load_settings
+from assistant.store import Store
+from assistant.types import Chunk
+from ingest.chunking import chunk_text
+from ingest.loaders import load_file
 
 
 def base_chunks(n: int) -> list[Chunk]:
@@ -95,7 +95,14 @@ def main() -> None:
                 cid = f"c{i}"
                 ids.append(cid)
                 docs.append(c.text)
-                metas.append({"source": c.source, "doc_id": f"{c.doc_id}#{copy}", "start": c.start, "end": c.end})
+                metas.append(
+                    {
+                        "source": c.source,
+                        "doc_id": f"{c.doc_id}#{copy}",
+                        "start": c.start,
+                        "end": c.end,
+                    }
+                )
                 vecs.append(v.astype(np.float32))
                 added.append(Chunk(c.source, f"{c.doc_id}#{copy}", c.text, c.start, c.end, cid))
             store.chunks.add(ids=ids, documents=docs, metadatas=metas, embeddings=np.array(vecs))
@@ -118,10 +125,10 @@ def main() -> None:
         timing: dict[str, list[float]] = {"dense": [], "bm25": [], "hybrid": []}
         for _ in range(args.repeat):
             for q in qs:
-                for mode in timing:
+                for mode, samples in timing.items():
                     t0 = time.perf_counter()
                     retriever.retrieve(q, mode=mode)
-                    timing[mode].append((time.perf_counter() - t0) * 1000)
+                    samples.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
         for q in qs:
             emb.embed_query(q)
@@ -137,13 +144,41 @@ def main() -> None:
             **{f"{m}_p95_ms": pct(v, 0.95) for m, v in timing.items()},
         }
         results.append(result)
-        rows.append([result["chunks"], result["dense_p50_ms"], result["dense_p95_ms"],
-                     result["bm25_p50_ms"], result["bm25_p95_ms"], result["hybrid_p50_ms"],
-                     result["hybrid_p95_ms"], embed_ms, bm25_load_s, bm25_update_s])
+        rows.append(
+            [
+                result["chunks"],
+                result["dense_p50_ms"],
+                result["dense_p95_ms"],
+                result["bm25_p50_ms"],
+                result["bm25_p95_ms"],
+                result["hybrid_p50_ms"],
+                result["hybrid_p95_ms"],
+                embed_ms,
+                bm25_load_s,
+                bm25_update_s,
+            ]
+        )
         print(f"{size}: {json.dumps(result)}", file=sys.stderr)
-    print(table(["chunks", "dense p50", "dense p95", "bm25 p50", "bm25 p95", "hybrid p50",
-                 "hybrid p95", "embed q ms", "bm25 load s", "bm25 +100 s"], rows))
-    print(f"(ms; {args.queries} PIAF questions x {args.repeat}; dense includes embedding the question)")
+    print(
+        table(
+            [
+                "chunks",
+                "dense p50",
+                "dense p95",
+                "bm25 p50",
+                "bm25 p95",
+                "hybrid p50",
+                "hybrid p95",
+                "embed q ms",
+                "bm25 load s",
+                "bm25 +100 s",
+            ],
+            rows,
+        )
+    )
+    print(
+        f"(ms; {args.queries} PIAF questions x {args.repeat}; dense includes embedding the question)"
+    )
     print("wrote", write("retrieval_scale", {"sizes": results}))
     shutil.rmtree(work, ignore_errors=True)
 

@@ -30,7 +30,9 @@ _ENV_TO_CLEAR = (
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
-        if name in _ENV_TO_CLEAR or name.startswith("VEILLE_") and name != "VEILLE_TEST_MODELS_DIR":
+        if name in _ENV_TO_CLEAR or (
+            name.startswith("VEILLE_") and name != "VEILLE_TEST_MODELS_DIR"
+        ):
             monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     home.mkdir()

@@ -34,9 +34,18 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path / "chroma.log").open("w")
     server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server-db"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path / "server-db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -47,7 +56,9 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"chroma server did not start: {(tmp_path / 'chroma.log').read_text()}")
+                    pytest.fail(
+                        f"chroma server did not start: {(tmp_path / 'chroma.log').read_text()}"
+                    )
                 time.sleep(0.3)
         yield url
     finally:

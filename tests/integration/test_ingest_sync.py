@@ -139,9 +139,11 @@ def test_second_writer_is_refused_with_the_holders_pid(tmp_path: Path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from assistant.lock import writer_lock\n"
-            f"with writer_lock(Path({str(data)!r})):\n"
-            "    print('locked', flush=True); time.sleep(30)",
+            (
+                "import sys, time; from pathlib import Path; from assistant.lock import writer_lock\n"
+                f"with writer_lock(Path({str(data)!r})):\n"
+                "    print('locked', flush=True); time.sleep(30)"
+            ),
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -149,7 +151,10 @@ def test_second_writer_is_refused_with_the_holders_pid(tmp_path: Path):
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(StoreBusyError, match=f"store in use by PID {holder.pid}"), writer_lock(data):
+        with (
+            pytest.raises(StoreBusyError, match=f"store in use by PID {holder.pid}"),
+            writer_lock(data),
+        ):
             pass
         cli = subprocess.run(
             [sys.executable, "-m", "tui.cli", "ingest", str(_corpus(tmp_path))],

@@ -15,7 +15,9 @@ CANARY = "sk-canary-7f3a9c1e5b2d4f6a8c0e"
 
 
 @pytest.mark.parametrize("debug", ["", "1"], ids=["normal", "debug-traceback"])
-def test_canary_key_never_printed_when_the_server_fails(sample_settings: Settings, debug: str, tmp_path):
+def test_canary_key_never_printed_when_the_server_fails(
+    sample_settings: Settings, debug: str, tmp_path
+):
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
@@ -27,8 +29,20 @@ def test_canary_key_never_printed_when_the_server_fails(sample_settings: Setting
         "VEILLE_GENERATION__TIMEOUT_S": "3",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "ask", "--mode", "server", "Combien de magasins Hema a-t-il ouverts ?"],
-        capture_output=True, text=True, env=env, check=False, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "ask",
+            "--mode",
+            "server",
+            "Combien de magasins Hema a-t-il ouverts ?",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
     )
     assert result.returncode != 0
     output = result.stdout + result.stderr
@@ -38,10 +52,20 @@ def test_canary_key_never_printed_when_the_server_fails(sample_settings: Setting
 
 
 def test_canary_key_not_in_settings_dump_or_status(sample_settings: Settings, tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "OPENAI_API_KEY": CANARY,
-           "VEILLE_DATA_DIR": str(sample_settings.data_dir)}
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "status"], capture_output=True,
-                            text=True, env=env, check=False, timeout=120)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "OPENAI_API_KEY": CANARY,
+        "VEILLE_DATA_DIR": str(sample_settings.data_dir),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "status"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "openai" in result.stdout
     assert CANARY not in result.stdout + result.stderr

@@ -1,7 +1,11 @@
+import itertools
+
 from assistant.text import sentence_spans
 from ingest.chunking import chunk_text
 
-TEXT = " ".join(f"Phrase numéro {i} avec quelques mots de plus pour la longueur." for i in range(40))
+TEXT = " ".join(
+    f"Phrase numéro {i} avec quelques mots de plus pour la longueur." for i in range(40)
+)
 
 
 def test_chunks_are_exact_spans_of_the_text():
@@ -16,7 +20,7 @@ def test_chunks_cover_every_sentence_and_overlap_by_one():
     chunks = chunk_text(TEXT, source="a.txt", doc_id="/a.txt", chunk_size=300, overlap=1)
     covered = {s for c in chunks for s in sentence_spans(TEXT, c.start, c.end)}
     assert covered == set(sentence_spans(TEXT))
-    for prev, nxt in zip(chunks, chunks[1:], strict=False):
+    for prev, nxt in itertools.pairwise(chunks):
         assert nxt.start < prev.end  # the last sentence is repeated
 
 

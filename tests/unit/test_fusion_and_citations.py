@@ -12,8 +12,12 @@ DOC = (
 def _passages() -> tuple[Passage, ...]:
     a = DOC.index("Son")
     return (
-        Passage(n=1, chunk=Chunk("hema.txt", "/c/hema.txt", DOC[:a].strip(), 0, a - 1, "c1"), score=0.03),
-        Passage(n=2, chunk=Chunk("hema.txt", "/c/hema.txt", DOC[a:], a, len(DOC), "c2"), score=0.02),
+        Passage(
+            n=1, chunk=Chunk("hema.txt", "/c/hema.txt", DOC[:a].strip(), 0, a - 1, "c1"), score=0.03
+        ),
+        Passage(
+            n=2, chunk=Chunk("hema.txt", "/c/hema.txt", DOC[a:], a, len(DOC), "c2"), score=0.02
+        ),
     )
 
 
@@ -42,7 +46,11 @@ def test_verify_keeps_supported_claims_with_exact_quotes():
     result = verify("Hema a ouvert 22 magasins [1].", passages, evidence, language="fr")
     assert result.text == "Hema a ouvert 22 magasins [1]."
     (citation,) = result.citations
-    assert DOC[citation.start : citation.end] == citation.quote == "Hema a ouvert 22 magasins en Chine."
+    assert (
+        DOC[citation.start : citation.end]
+        == citation.quote
+        == "Hema a ouvert 22 magasins en Chine."
+    )
 
 
 def test_verify_repoints_a_wrong_citation_and_drops_an_unsupported_claim():

@@ -23,7 +23,9 @@ def test_core_module_does_not_import_textual(module: str):
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'tui', 'evals')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

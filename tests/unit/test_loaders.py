@@ -26,7 +26,10 @@ def test_cp1252_is_detected():
     text = "Les coûts de l'été ont augmenté de 5 % — selon le rapport. " * 5
     decoded, encoding = decode_bytes(text.encode("cp1252"))
     assert decoded == text
-    assert encoding.lower().replace("_", "") in {"cp1252", "windows1252", "latin1", "iso88591"} or "1252" in encoding
+    assert (
+        encoding.lower().replace("_", "") in {"cp1252", "windows1252", "latin1", "iso88591"}
+        or "1252" in encoding
+    )
 
 
 def test_no_lone_surrogates_ever():
@@ -74,8 +77,10 @@ def _pdf_with_text(text: str) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -87,7 +92,10 @@ def _pdf_with_text(text: str) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     return out
 
 

@@ -56,5 +56,5 @@ def test_unknown_setting_is_refused(tmp_path):
 
 def test_broken_toml_is_one_line(tmp_path):
     (tmp_path / "veille.toml").write_text("[retrieval\n", encoding="utf-8")
-    with pytest.raises(SettingsError, match="veille.toml"):
+    with pytest.raises(SettingsError, match=r"veille\.toml"):
         load_settings()
