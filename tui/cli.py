@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SAMPLE_QUESTION = "Combien de magasins Hema a-t-il ouverts ?"
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",
@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--config", type=Path, default=argparse.SUPPRESS, help="settings file (TOML)"
     )
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common()
     parser = argparse.ArgumentParser(
         prog="veille",
         description="Ask questions about a folder of documents; answers cite their sources.",
@@ -72,8 +77,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("status", parents=[common], help="show the store and the model in use")
 
-    p = sub.add_parser("eval", parents=[common], help="run a question set and score it")
-    p.add_argument("args", nargs=argparse.REMAINDER, help="see `veille eval --help`")
+    # Everything after `eval` goes to evals.cli's own parser (see `veille eval --help`).
+    sub.add_parser("eval", parents=[common], help="run a question set and score it", add_help=False)
     return parser
 
 
@@ -127,7 +132,19 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    eval_argv: list[str] = []
+    if "eval" in argv:
+        # argparse cannot hand an option-led remainder (`eval --compare A B`) to a subcommand.
+        head = argv[: argv.index("eval") + 1]
+        args = _parser().parse_args(head)
+        if args.command == "eval":
+            common, eval_argv = _common().parse_known_args(argv[len(head) :])
+            vars(args).update(vars(common))
+        else:
+            args = _parser().parse_args(argv)
+    else:
+        args = _parser().parse_args(argv)
     command = args.command or "chat"
     try:
         if command == "ingest":
@@ -139,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "eval":
             from evals.cli import main as eval_main
 
-            return eval_main(args.args, settings=_settings(args))
+            return eval_main(eval_argv, settings=_settings(args))
         return _chat(args)
     except KeyboardInterrupt:
         print("veille: interrupted", file=sys.stderr)
