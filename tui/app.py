@@ -1,0 +1,265 @@
+"""The Veille chat app: assembled once from `Settings`, then the chat screen does the talking.
+
+`build_app(settings, assistant=None)` is the one place the chat gets its collaborators: tests
+pass an assistant with a fake model; `veille chat` passes none and the app builds it in a
+background worker, so the prompt is usable at once while the store opens and the model loads
+(the status line says "loading model…"). Errors become notices. An unexpected crash exits
+non-zero with one line, never Textual's traceback with locals (they can hold API keys).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from tui.commands import VeilleCommands
+from tui.errors import describe
+from tui.messages import AssistantFailed, AssistantLoaded, ModelWarmed
+from tui.screens.chat import ChatScreen
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from rich.console import RenderableType
+
+    from assistant.answer import Assistant
+    from assistant.settings import Settings
+    from tui.history import History
+
+
+class VeilleApp(App[None]):
+    """Ask questions about a folder of documents; check every citation."""
+
+    CSS_PATH = Path(__file__).with_name("veille.tcss")  # absolute: subclasses live elsewhere
+    TITLE = "Veille"
+    COMMANDS: ClassVar = App.COMMANDS | {VeilleCommands}
+    BINDINGS: ClassVar = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.assistant: Assistant | None = None
+        self._given = assistant
+        self.loading = True
+        """Whether the assistant is still being built."""
+        self.load_error: str | None = None
+        self.history: History | None = None
+        self.embeddings: Embeddings | None = assistant.embeddings if assistant is not None else None
+        """The embedding model, shared by every assistant the app builds and by ingests."""
+
+    @property
+    def export_dir(self) -> Path:
+        """Where conversations are exported."""
+        return self.settings.data_dir / "exports"
+
+    @property
+    def chat(self) -> ChatScreen:
+        """The main screen."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ChatScreen):
+                return screen
+        msg = "the chat screen is not installed"  # pragma: no cover - on_mount installs it
+        raise LookupError(msg)
+
+    def get_default_screen(self) -> ChatScreen:
+        """The chat is the app's only base screen."""
+        return ChatScreen()
+
+    def on_mount(self) -> None:
+        """Open the history, then build the assistant in the background."""
+        from tui.history import History
+
+        try:
+            self.history = History(self.settings.history_db)
+        except Exception as exc:  # noqa: BLE001 - the chat works without saving
+            self.notify(f"Conversations will not be saved: {describe(exc)}", severity="warning")
+        # After the first refresh the chat screen is composed, so the loader's report has a
+        # status line to land on.
+        self.call_after_refresh(self._load, self._given)
+
+    def on_unmount(self) -> None:
+        """Close the history file."""
+        if self.history is not None:
+            self.history.close()
+
+    # -- the assistant -----------------------------------------------------------------------
+
+    def reload_assistant(self) -> None:
+        """Open the store again (after an ingest); the current assistant answers meanwhile."""
+        if self.assistant is None:
+            self.loading = True
+            self.chat.status.activity = "opening the store…"
+        self._load(None, reuse=self.assistant)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self, given: Assistant | None, reuse: Assistant | None = None) -> None:
+        from assistant.answer import Assistant
+        from assistant.llm import GeneratorError
+        from assistant.store import StoreEmptyError
+
+        note = None
+        try:
+            if given is not None:
+                assistant = given
+            else:
+                # The embedding model is loaded once and kept, even when the store is missing:
+                # an ingest from the app and the assistant built after it reuse it.
+                if self.embeddings is None:
+                    from assistant.embeddings import make_embeddings
+
+                    self.embeddings = make_embeddings(self.settings)
+                if reuse is not None:
+                    # The chat model stays loaded: only the store and keyword index reopen.
+                    assistant = Assistant(
+                        self.settings,
+                        embeddings=self.embeddings,
+                        generator=reuse.generator,
+                        llm=reuse.llm if reuse.mode != "extractive" else None,
+                    )
+                else:
+                    try:
+                        assistant = Assistant(self.settings, embeddings=self.embeddings)
+                    except GeneratorError as exc:
+                        note = f"{describe(exc)}; answering extractively (no model)"
+                        assistant = Assistant(
+                            _extractive(self.settings), embeddings=self.embeddings
+                        )
+            documents, chunks = assistant.store.document_count(), assistant.store.count()
+        except StoreEmptyError as exc:
+            self.post_message(AssistantFailed(describe(exc), empty_store=True))
+            return
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a notice
+            self.post_message(AssistantFailed(describe(exc)))
+            return
+        self.post_message(AssistantLoaded(assistant, documents=documents, chunks=chunks, note=note))
+
+    def on_assistant_loaded(self, message: AssistantLoaded) -> None:
+        """Answer with this assistant from now on; load its model in the background."""
+        first = self.assistant is None or message.assistant.generator != self.assistant.generator
+        self.assistant = message.assistant
+        self.loading = False
+        self.load_error = None
+        warming = first and message.assistant.mode != "extractive"
+        self.chat.assistant_ready(message, warming=warming)
+        if message.note:
+            self.notify(message.note, title="Model unavailable", severity="warning", timeout=10)
+        if first:
+            self._warm_up(message.assistant)
+
+    def on_assistant_failed(self, message: AssistantFailed) -> None:
+        """Say why the chat cannot answer, and what to do."""
+        self.loading = False
+        self.load_error = message.error
+        self.chat.assistant_unavailable(message.error)
+        hint = (
+            " (Ctrl+P, then “Add a folder”, ingests one from here)" if message.empty_store else ""
+        )
+        self.notify(message.error + hint, title="Cannot answer yet", severity="error", timeout=15)
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def _warm_up(self, assistant: Assistant) -> None:
+        try:
+            assistant.warm_up()
+        except Exception as exc:  # noqa: BLE001 - a missing model is a notice, and a fallback
+            error = describe(exc)
+            try:
+                fallback = _extractive_copy(assistant)
+                documents, chunks = fallback.store.document_count(), fallback.store.count()
+            except Exception:  # noqa: BLE001 - keep the first error, it says more
+                self.post_message(ModelWarmed(error))
+                return
+            self.post_message(ModelWarmed(error))
+            self.post_message(
+                AssistantLoaded(
+                    fallback,
+                    documents=documents,
+                    chunks=chunks,
+                    note=f"{error}; answering extractively (no model)",
+                )
+            )
+            return
+        self.post_message(ModelWarmed())
+
+    def on_model_warmed(self, message: ModelWarmed) -> None:
+        """The model is loaded (or is not coming): clear "loading model…"."""
+        self.chat.status.activity = ""
+
+    # -- palette actions -----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """F1 from anywhere."""
+        self.chat.action_help()
+
+    # -- crashes ---------------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual renders the crash with `rich.traceback.Traceback(show_locals=True)` (in
+        # `App._fatal_error`, or `panic` for exceptions with `__rich__`): locals can hold API keys
+        # and document text. Every crash goes through `_fatal_error` below instead; the return
+        # code stays 1 and Pilot still re-raises the exception in tests.
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._fatal_error()
+
+    def _fatal_error(self) -> None:
+        import sys
+
+        from rich.console import Group
+
+        if self._exit_renderables:  # a second failure while closing adds nothing useful
+            self._close_messages_no_wait()
+            return
+        self.bell()
+        error = self._exception or sys.exc_info()[1]
+        line = describe(error) if error is not None else "unknown error"
+        parts: list[RenderableType] = [Text(f"veille: crashed: {line}")]
+        if os.environ.get("VEILLE_DEBUG") and error is not None:
+            from rich.traceback import Traceback
+
+            parts.append(
+                Traceback.from_exception(type(error), error, error.__traceback__, show_locals=False)
+            )
+        else:
+            parts.append(Text("veille: set VEILLE_DEBUG=1 for the traceback (without locals)"))
+        # One renderable: Textual prints only the first unless run in its dev mode.
+        self._exit_renderables.append(Group(*parts))
+        self._close_messages_no_wait()
+
+
+def _extractive(settings: Settings) -> Settings:
+    return settings.model_copy(
+        update={"generation": settings.generation.model_copy(update={"mode": "extractive"})}
+    )
+
+
+def _extractive_copy(assistant: Assistant) -> Assistant:
+    """The same store and embeddings, answering without a model."""
+    from assistant.answer import Assistant
+    from assistant.llm import Generator
+
+    return Assistant(
+        _extractive(assistant.settings),
+        store=assistant.store,
+        embeddings=assistant.embeddings,
+        keywords=assistant.keywords,
+        generator=Generator("extractive", "extractive (sentence scoring)"),
+    )
+
+
+def build_app(settings: Settings, assistant: Assistant | None = None) -> VeilleApp:
+    """The chat app for these settings; `assistant` is built in the background if not given."""
+    return VeilleApp(settings, assistant)
+
+
+def run_chat(settings: Settings) -> int:
+    """Run the chat in the terminal; returns the exit code (non-zero after a crash)."""
+    app = build_app(settings)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,81 @@
+"""Export of one conversation to Markdown, each citation a footnote quoting its source.
+
+Every `[n]` of an answer becomes a footnote reference `[^t-n]` (turn t, passage n) whose note
+holds the exact quote, its file and its character offsets, so a reader of the exported file can
+check each claim without Veille. Refused answers list the closest passages instead.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING
+
+from assistant.prompts import CITATION_PATTERN, CLOSEST_PASSAGES, detect_language
+from tui.text import literal, short
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from assistant.types import Answer
+
+
+def conversation_markdown(
+    title: str, turns: Sequence[Answer], *, exported: float | None = None
+) -> str:
+    """The conversation as a Markdown document with footnoted quotes."""
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(exported or time.time()))
+    lines = [f"# {_inline(title)}", "", f"_Exported from Veille on {when}._", ""]
+    for t, answer in enumerate(turns, start=1):
+        lines += [f"## {_inline(answer.question)}", ""]
+        if answer.refused:
+            lines += [f"> {_inline(answer.answer)}", ""]
+            lines.append(CLOSEST_PASSAGES[detect_language(answer.question)])
+            lines.append("")
+            lines += [
+                f"- [{p.n}] `{p.source}`: {_inline(short(p.chunk.text, 200))}"
+                for p in answer.passages[:3]
+            ]
+            lines.append("")
+            continue
+        cited = {c.n for c in answer.citations}
+        pieces: list[str] = []
+        pos = 0
+        for match in CITATION_PATTERN.finditer(answer.answer):
+            n = int(match.group(1))
+            pieces.append(_inline(answer.answer[pos : match.start()], fold=False))
+            pieces.append(f"[^{t}-{n}]" if n in cited else _inline(match.group()))
+            pos = match.end()
+        pieces.append(_inline(answer.answer[pos:], fold=False))
+        body = " ".join("".join(pieces).split())
+        lines += [body, ""]
+        seen: set[int] = set()
+        for c in answer.citations:
+            if c.n in seen:
+                continue
+            seen.add(c.n)
+            quotes = [x for x in answer.citations if x.n == c.n]
+            notes = "; ".join(
+                f"«{_inline(q.quote)}» ({q.source}, characters {q.start}–{q.end})" for q in quotes
+            )
+            lines.append(f"[^{t}-{c.n}]: {notes}")
+        if seen:
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def export_path(directory: Path, conversation_id: int | None, title: str) -> Path:
+    """A file name for an export: the conversation id and a slug of its title."""
+    slug = re.sub(r"[^\w]+", "-", title.lower()).strip("-")[:48] or "conversation"
+    prefix = f"{conversation_id:04d}-" if conversation_id is not None else ""
+    return directory / f"{prefix}{slug}.md"
+
+
+def _inline(text: str, *, fold: bool = True) -> str:
+    """Literal text for one Markdown line: HTML and link brackets escaped, whitespace folded."""
+    flat = literal(text)
+    if fold:
+        flat = " ".join(flat.split())
+    flat = flat.replace("<", "&lt;").replace(">", "&gt;")
+    return flat.replace("[", "\\[").replace("]", "\\]")

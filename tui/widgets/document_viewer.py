@@ -1,0 +1,127 @@
+"""The document viewer: a cited document's full text, scrolled to the cited span, highlighted.
+
+The text is the store's copy of the loaded document, the one citation offsets refer to, so
+`text[start:end]` is exactly the quote. It is rendered as `rich.text.Text` with control
+characters made visible: markup or ANSI escapes inside a document show as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.text import literal
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What the viewer shows: the document, its file, and the spans to highlight."""
+
+    source: str
+    doc_id: str
+    text: str
+    quotes: tuple[tuple[int, int], ...]
+    passage: tuple[int, int] | None = None
+    n: int | None = None
+    """The citation number the document was opened for."""
+
+
+class DocumentViewer(VerticalScroll, can_focus=True):
+    """A scrollable document with the cited span highlighted and in view."""
+
+    COMPONENT_CLASSES = {"document-viewer--quote", "document-viewer--passage"}  # noqa: RUF012 - Textual's API
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.shown: Shown | None = None
+        self.border_title = "Document"
+
+    def compose(self) -> ComposeResult:
+        """The document's text."""
+        yield Static(Text("Pick a source to read it here.", style="dim"), id="document-body")
+
+    def show(self, shown: Shown) -> None:
+        """Display a document with its spans highlighted, and scroll to the first quote."""
+        self.shown = shown
+        text = Text(literal(shown.text))
+        if shown.passage is not None:
+            text.stylize(self.get_component_rich_style("document-viewer--passage"), *shown.passage)
+        quote_style = self.get_component_rich_style("document-viewer--quote")
+        for start, end in shown.quotes:
+            text.stylize(quote_style, start, end)
+        self.query_one("#document-body", Static).update(text)
+        first = shown.quotes[0] if shown.quotes else shown.passage
+        if first is not None:
+            self.border_title = f"{literal(shown.source)} · characters {first[0]}–{first[1]}"
+        else:
+            self.border_title = literal(shown.source)
+        self.call_after_refresh(self._scroll_to_span)
+
+    @property
+    def shown_n(self) -> int | None:
+        """The citation number shown, if any."""
+        return self.shown.n if self.shown is not None else None
+
+    def clear(self) -> None:
+        """Show nothing (a new conversation)."""
+        self.shown = None
+        self.border_title = "Document"
+        self.query_one("#document-body", Static).update(
+            Text("Pick a source to read it here.", style="dim")
+        )
+
+    def show_missing(self, source: str) -> None:
+        """The store has no text for this document (removed since the answer was given)."""
+        self.shown = None
+        self.border_title = literal(source)
+        self.query_one("#document-body", Static).update(
+            Text(f"{literal(source)} is no longer in the store.", style="italic")
+        )
+
+    def _scroll_to_span(self, attempts: int = 5) -> None:
+        if self.shown is None:
+            return
+        first = self.shown.quotes[0] if self.shown.quotes else self.shown.passage
+        if first is None:
+            return
+        body = self.query_one("#document-body", Static)
+        width = body.content_region.width
+        row = visual_row(literal(self.shown.text), first[0], width)
+        # A third of the way down: the quote, with the lines that lead to it above.
+        target = max(0, row - self.scrollable_content_region.height // 3)
+        if target > self.max_scroll_y and attempts > 0:
+            # The new text is not laid out yet (the scroll range is the old one's): retry.
+            self.call_after_refresh(self._scroll_to_span, attempts - 1)
+            return
+        self.scroll_to(y=target, animate=False)
+
+    def on_resize(self) -> None:
+        """Keep the quote in view when the pane changes size (wrapping moves it)."""
+        if self.shown is not None:
+            self.call_after_refresh(self._scroll_to_span)
+
+    @property
+    def highlighted(self) -> list[str]:
+        """The highlighted quotes, as the document has them (for tests and `y`)."""
+        if self.shown is None:
+            return []
+        return [self.shown.text[a:b] for a, b in self.shown.quotes]
+
+
+def visual_row(text: str, offset: int, width: int) -> int:
+    """The screen row (after word wrap at `width`) on which character `offset` appears."""
+    if width <= 0:
+        return 0
+    before = text[:offset]
+    lines = before.split("\n")
+    rows = sum(len(Content(line).wrap(width)) or 1 for line in lines[:-1])
+    # Wrapping the start of the last line gives the row of its end (greedy wrap is prefix-stable).
+    return rows + max(len(Content(lines[-1]).wrap(width)), 1) - 1
