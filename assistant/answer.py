@@ -28,6 +28,7 @@ from assistant.prompts import (
     detect_language,
 )
 from assistant.retrieval import HybridRetriever, Retrieval
+from assistant.text import sentence_spans
 from assistant.types import Answer, Citation, Passage, Timings
 
 if TYPE_CHECKING:
@@ -40,6 +41,11 @@ if TYPE_CHECKING:
     from assistant.store import Store
 
 PROMPT_CHAR_BUDGET = 1100
+STRONG_EVIDENCE = 0.9
+"""A best sentence scoring this (share of question terms matched) is evidence enough."""
+SHORT_SENTENCE = 90
+"""A chosen sentence shorter than this (characters) is shown after the one before it, which
+usually holds what its pronouns refer to ("Près de 3.000 références y sont cataloguées.")."""
 """Characters of passage text sent to the model: about 300 tokens of French, so that the
 whole prompt stays near 400 tokens and the local model's prefill near 10 s at worst."""
 
@@ -164,7 +170,7 @@ class Assistant:
         evidence = score_sentences(standalone, retrieval.passages)
         language = detect_language(question)
         retrieve_ms = (time.perf_counter() - started) * 1000
-        refusal_reason = self._refusal_reason(standalone, retrieval)
+        refusal_reason = self._refusal_reason(standalone, retrieval, evidence)
         base = Answer(
             question=question,
             answer="",
@@ -216,9 +222,7 @@ class Assistant:
             by_passage.setdefault(ev.n, []).append(ev)
         blocks = [
             PASSAGE_FORMAT.format(
-                n=n,
-                source=evs[0].passage.source,
-                text=" ".join(e.text.replace("\n", " ") for e in evs),
+                n=n, source=evs[0].passage.source, text=_with_context(evs).replace("\n", " ")
             )
             for n, evs in by_passage.items()
         ]
@@ -305,11 +309,20 @@ class Assistant:
 
     # -- refusal and checks ------------------------------------------------------------------
 
-    def _refusal_reason(self, question: str, retrieval: Retrieval) -> str | None:
+    def _refusal_reason(
+        self, question: str, retrieval: Retrieval, evidence: Sequence[Evidence] = ()
+    ) -> str | None:
         if not retrieval.passages:
             return "no passage found"
         floor = self.settings.retrieval.min_similarity
-        if retrieval.best_similarity < floor and retrieval.keyword_coverage < 0.5:
+        # A sentence that matches the question's terms (cognates included) outweighs a weak
+        # whole-chunk cosine: e5-small scores English questions on French chunks low.
+        strong_sentence = bool(evidence) and evidence[0].score >= STRONG_EVIDENCE
+        if (
+            retrieval.best_similarity < floor
+            and retrieval.keyword_coverage < 0.5
+            and not strong_sentence
+        ):
             return f"best passage similarity {retrieval.best_similarity:.2f} < {floor:.2f}"
         unknown = self.keywords.unknown_names(question)
         if unknown and retrieval.best_similarity < STRONG_SIMILARITY:
@@ -353,3 +366,18 @@ class Assistant:
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
+
+
+def _with_context(evidence: list[Evidence]) -> str:
+    """A passage's chosen sentences in document order, short ones after their predecessor."""
+    chunk = evidence[0].passage.chunk
+    spans = sentence_spans(chunk.text)
+    shown: dict[int, str] = {}
+    for ev in evidence:
+        rel = ev.start - chunk.start
+        index = next((i for i, (a, b) in enumerate(spans) if a <= rel < b), None)
+        if index is not None and index > 0 and len(ev.text) < SHORT_SENTENCE:
+            a, b = spans[index - 1]
+            shown.setdefault(chunk.start + a, chunk.text[a:b])
+        shown[ev.start] = ev.text
+    return " ".join(text for _, text in sorted(shown.items()))

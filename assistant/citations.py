@@ -36,8 +36,15 @@ def _entities(sentence: str) -> set[str]:
     return {fold(m.group(1)) for m in _ENTITY.finditer(sentence.strip())}
 
 
-def supports(claim: str, passage_text: str, *, same_language: bool = True) -> float:
-    """How well a passage supports a claim: 0 (not at all) to 1; >= 0.5 counts as support."""
+def supports(
+    claim: str, passage_text: str, *, same_language: bool = True, context: str | None = None
+) -> float:
+    """How well a passage supports a claim: 0 (not at all) to 1; >= 0.5 counts as support.
+
+    Across languages, names are looked up in `context` (the retrieved text of the passage's
+    document) rather than the passage alone: "3.000 références y sont cataloguées" supports
+    "3,000 items are listed in the Hema app" when the article's other passage names Hema.
+    """
     claim_numbers = numbers(claim)
     passage_numbers = numbers(passage_text)
     if claim_numbers - passage_numbers:
@@ -48,7 +55,7 @@ def supports(claim: str, passage_text: str, *, same_language: bool = True) -> fl
     if same_language:
         return overlap
     entities = _entities(CITATION_PATTERN.sub("", claim))
-    folded = fold(passage_text)
+    folded = fold(context if context is not None else passage_text)
     if entities and all(e in folded for e in entities):
         return max(overlap, 0.75)
     if claim_numbers and not entities:
@@ -86,6 +93,14 @@ def verify(
     """
     same = language == passage_language
     by_n = {p.n: p for p in passages}
+    by_doc: dict[str, list[str]] = {}
+    for p in passages:
+        by_doc.setdefault(p.chunk.doc_id, []).append(p.chunk.text)
+    context = {p.n: "\n".join(by_doc[p.chunk.doc_id]) for p in passages}
+
+    def support(claim: str, n: int) -> float:
+        return supports(claim, by_n[n].chunk.text, same_language=same, context=context[n])
+
     kept: list[str] = []
     citations: list[Citation] = []
     repointed = dropped = 0
@@ -95,18 +110,14 @@ def verify(
         if not re.search(r"\w", claim):
             continue
         cited = [int(m) for m in CITATION_PATTERN.findall(sentence)]
-        valid = [
-            n
-            for n in cited
-            if n in by_n and supports(claim, by_n[n].chunk.text, same_language=same) >= 0.5
-        ]
+        valid = [n for n in cited if n in by_n and support(claim, n) >= 0.5]
         if not valid:
             ranked = sorted(
                 by_n.values(),
-                key=lambda p: -supports(claim, p.chunk.text, same_language=same),
+                key=lambda p: -support(claim, p.n),
             )
             best = ranked[0] if ranked else None
-            if best is not None and supports(claim, best.chunk.text, same_language=same) >= 0.5:
+            if best is not None and support(claim, best.n) >= 0.5:
                 valid = [best.n]
                 repointed += 1 if cited else 0
             else:
