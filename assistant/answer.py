@@ -40,14 +40,11 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.store import Store
 
-PROMPT_CHAR_BUDGET = 1100
 STRONG_EVIDENCE = 0.9
 """A best sentence scoring this (share of question terms matched) is evidence enough."""
 SHORT_SENTENCE = 90
 """A chosen sentence shorter than this (characters) is shown after the one before it, which
 usually holds what its pronouns refer to ("Près de 3.000 références y sont cataloguées.")."""
-"""Characters of passage text sent to the model: about 300 tokens of French, so that the
-whole prompt stays near 400 tokens and the local model's prefill near 10 s at worst."""
 
 STRONG_SIMILARITY = 0.88
 """Above this, a question is answered even if one of its names is unknown to the corpus."""
@@ -209,13 +206,14 @@ class Assistant:
     ) -> tuple[str, list[Evidence]]:
         """The user prompt: the best sentences, grouped under their passage numbers."""
         chosen: list[Evidence] = []
+        budget = self.settings.generation.evidence_chars
         used = 0
         for ev in evidence:
-            if used + len(ev.text) > PROMPT_CHAR_BUDGET and chosen:
+            if used + len(ev.text) > budget and chosen:
                 continue
             chosen.append(ev)
             used += len(ev.text)
-            if used >= PROMPT_CHAR_BUDGET:
+            if used >= budget:
                 break
         by_passage: dict[int, list[Evidence]] = {}
         for ev in sorted(chosen, key=lambda e: (e.n, e.start)):

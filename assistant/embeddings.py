@@ -60,6 +60,11 @@ class E5Embeddings(Embeddings):
         self.texts_embedded = 0
 
     @property
+    def dimension(self) -> int:
+        """Length of every vector (known without loading the model)."""
+        return E5_DIMENSION
+
+    @property
     def model_id(self) -> str:
         """What produced the vectors, as recorded in the store's manifest."""
         return E5_MODEL_ID
@@ -67,6 +72,8 @@ class E5Embeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages, in batches."""
         out: list[list[float]] = []
+        if not texts:
+            return out  # a sync with nothing new must not pay for loading the model
         engine = _engine(self.threads, self.engine)
         for i in range(0, len(texts), self.batch_size):
             batch = texts[i : i + self.batch_size]

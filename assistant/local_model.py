@@ -70,9 +70,10 @@ _REPORT_PREFIX = "VEILLE-LOCAL-LLM "
 _DEFAULT_BATCH = 512
 _VERBOSITY_ERRORS = 1  # llama.cpp log levels: 1 errors, 2 warnings, 3 info, 4 debug
 _VERBOSITY_INFO = 3
-# llama.cpp keeps past prompt states in RAM for reuse (default cap 8 GiB). A full 4k context of
-# this model is ~115 MiB, so 512 MiB holds a few conversations without surprising anyone.
-_PROMPT_CACHE_RAM_MIB = 512
+# llama.cpp can keep past prompt states in RAM for reuse (default cap 8 GiB). Veille's prompts
+# share only the system prompt, which the single slot keeps between requests anyway
+# (cache_prompt), so saved states buy nothing and cost up to the cap in RSS: keep it off.
+_PROMPT_CACHE_RAM_MIB = 0
 
 
 class ModelUnavailableError(RuntimeError):

@@ -139,9 +139,15 @@ class Store:
 
     @property
     def dimension(self) -> int:
-        """The embedding dimension, found by embedding a probe once."""
+        """The embedding dimension: declared by the embeddings, else found by embedding a probe."""
         if self._dimension is None:
-            self._dimension = len(self.embeddings.embed_query("dimension probe"))
+            declared = getattr(self.embeddings, "dimension", None)
+            # Declared, opening a store (an unchanged re-ingest) never loads the model.
+            self._dimension = (
+                declared
+                if isinstance(declared, int)
+                else len(self.embeddings.embed_query("dimension probe"))
+            )
         return self._dimension
 
     def expected_manifest(self) -> dict[str, Any]:

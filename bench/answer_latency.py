@@ -5,7 +5,8 @@ For each answerable question of evals/sample_questions.jsonl (and the unanswerab
 streamed token, total; prompt tokens; whether verification re-pointed or dropped a citation.
 The model stays loaded between questions, as in chat and eval. Medians and p95 over all
 questions and --repeat passes; the first question after loading is reported apart (cold).
-Peak RSS is this process plus the llama.cpp child's high-water mark.
+Peak RSS is this process (which only asks: the sample corpus is ingested by a `veille ingest`
+subprocess first) plus the llama.cpp child's high-water mark.
 
     .venv/bin/python bench/answer_latency.py [--limit 12] [--repeat 1] [--threads N]
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +28,6 @@ from _common import median, pct, peak_rss_mib, table, write
 from assistant.answer import AnswerReady, Assistant, EvidenceFound, TokenStreamed
 from assistant.local_model import ensure_model, get_server
 from assistant.settings import Settings
-from ingest.sync import SAMPLE_CORPUS, ingest_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,7 +60,12 @@ def main() -> int:
 
     data = Path(tempfile.mkdtemp()) / "data"
     settings = Settings(data_dir=data)
-    ingest_paths([SAMPLE_CORPUS], settings=settings)
+    # Ingest in another process, so that this one's peak RSS is that of asking, as in chat.
+    subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--data-dir", str(data), "ingest", "--quiet"],
+        check=True,
+        cwd=ROOT,
+    )
     model = ensure_model(ROOT / ".cache/models")
     gen = settings.generation.model_copy(
         update={"mode": "local", "local_model": model, "threads": args.threads}
