@@ -16,11 +16,11 @@ import re
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
-from assistant.text import analyse
+from assistant.text import analyse, fold
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,6 +31,19 @@ if TYPE_CHECKING:
     from assistant.types import Chunk
 
 FORMAT_VERSION = 1
+# Words a question capitalises that are not names: common nouns written with a capital
+# (Internet, Bourse) and English months, days and nationalities, which a French corpus spells
+# differently ("janvier", "français"). Absent from the corpus, they must not cause a refusal.
+# fmt: off
+_NOT_NAMES: Final = frozenset([
+    "internet", "web", "bourse", "etat", "etats",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "french", "english", "chinese", "american", "european", "german", "italian", "spanish",
+    "japanese", "korean", "british", "indian", "russian", "african", "asian", "western", "eastern",
+])
+# fmt: on
 _NAME = re.compile(r"[^\W_][\w.&-]*[^\W_]|[^\W_]", re.UNICODE)
 
 
@@ -174,7 +187,7 @@ class KeywordIndex:
         for i, match in enumerate(_NAME.finditer(question)):
             word = match.group()
             is_name = word[0].isdigit() or (i > 0 and word[0].isupper()) or word.isupper()
-            if not is_name:
+            if not is_name or fold(word) in _NOT_NAMES:
                 continue
             terms = analyse(word)
             if terms and not any(t in self.vocab for t in terms):

@@ -1,0 +1,32 @@
+"""The keyword index's check for names a corpus never mentions (a refusal signal)."""
+
+from __future__ import annotations
+
+from assistant.keyword import KeywordIndex
+from assistant.types import Chunk
+
+TEXTS = [
+    "Alibaba investit 712,2 millions de dollars dans Huitongda Network.",
+    "Hema a ouvert 22 magasins à Shanghai et Pékin ; les achats en ligne progressent.",
+]
+
+
+def _index(tmp_path) -> KeywordIndex:
+    index = KeywordIndex(tmp_path / "bm25")
+    chunks = [Chunk("a.txt", "/a.txt", t, 0, len(t), f"c{i}") for i, t in enumerate(TEXTS)]
+    index.update(chunks, [], store_count=len(chunks))
+    return index
+
+
+def test_names_and_numbers_missing_from_the_corpus_are_reported(tmp_path):
+    index = _index(tmp_path)
+    assert index.unknown_names("Qui est le PDG de Pinduoduo ?") == ["PDG", "Pinduoduo"]
+    assert index.unknown_names("Combien Alibaba investit-il dans Huitongda ?") == []
+    assert index.unknown_names("Hema a-t-il ouvert 40 magasins ?") == ["40"]
+
+
+def test_capitalised_common_words_and_english_months_are_not_names(tmp_path):
+    index = _index(tmp_path)
+    assert index.unknown_names("Quelle part des achats sur Internet vient de Hema ?") == []
+    assert index.unknown_names("How many French shoppers used Hema in January?") == []
+    assert index.unknown_names("Did Hema open stores in Hangzhou?") == ["Hangzhou"]
