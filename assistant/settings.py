@@ -135,8 +135,10 @@ class GenerationSettings(_Section):
     )
     temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
     max_tokens: int = Field(default=220, ge=16, description="Longest answer, in tokens.")
+    # 550 characters (~400 prompt tokens): on the sample set it answered as well as 1,100
+    # (containment 0.793 both) with half the time to first token (4.9 s against 10.0 s p50).
     evidence_chars: int = Field(
-        default=1100,
+        default=550,
         ge=100,
         description="Characters of best sentences sent to the model (prefill time grows with "
         "it: ~50 prompt tokens/s on 2 cores for the local model).",
