@@ -28,7 +28,7 @@ from assistant.prompts import (
     detect_language,
 )
 from assistant.retrieval import HybridRetriever, Retrieval
-from assistant.text import sentence_spans
+from assistant.text import looks_like_follow_up, sentence_spans
 from assistant.types import Answer, Citation, Passage, Timings
 
 if TYPE_CHECKING:
@@ -285,16 +285,15 @@ class Assistant:
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
         """Turn a follow-up ("et JD.com ?") into a standalone question.
 
-        With a model, a short prompt over the last two questions (cheap even locally);
-        without one, the previous question's words are appended to short follow-ups.
+        Only questions that lean on the conversation (`looks_like_follow_up`) are rewritten:
+        with a model, by a short prompt over the last two questions; without one, by appending
+        the previous question.
         """
         previous = [q for q, _ in history[-2:]]
-        if not previous:
+        if not previous or not looks_like_follow_up(question):
             return question
         if self.generator.mode == "extractive":
-            if len(question.split()) <= 6:
-                return f"{question} ({previous[-1]})"
-            return question
+            return f"{question} ({previous[-1]})"
         from langchain_core.messages import HumanMessage, SystemMessage
 
         prompt = REWRITE_USER_PROMPT.format(

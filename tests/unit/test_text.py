@@ -1,4 +1,6 @@
-from assistant.text import analyse, fold, numbers, sentence_spans
+import pytest
+
+from assistant.text import analyse, fold, looks_like_follow_up, numbers, sentence_spans
 
 
 def test_sentences_do_not_break_on_abbreviations_or_decimals():
@@ -51,3 +53,23 @@ def test_numbers_in_english_and_french_conventions_agree():
     assert numbers("3,000 products") == numbers("3.000 références") == numbers("3 000") == {"3000"}
     assert numbers("712.2 million") == numbers("712,2 millions") == {"712.2"}
     assert numbers("1 234 567,5") == {"1234567.5"}
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("et JD.com ?", True),
+        ("Et pour Tmall ?", True),
+        ("What about JD?", True),
+        ("Combien en ont-ils ouvert ?", True),
+        ("When did they open it?", True),
+        ("Quelle est leur part de marché ?", True),
+        ("Combien de magasins Hema a-t-il ouverts ?", False),
+        ("Combien de magasins y a-t-il à Pékin ?", False),
+        ("Quelle part des ventes en ligne représente la Chine en 2017 ?", False),
+        ("How many stores has Hema opened?", False),
+        ("What share of retail sales in China is made online?", False),
+    ],
+)
+def test_only_questions_that_lean_on_the_conversation_are_follow_ups(question, follow_up):
+    assert looks_like_follow_up(question) is follow_up
