@@ -41,9 +41,10 @@ def supports(
 ) -> float:
     """How well a passage supports a claim: 0 (not at all) to 1; >= 0.5 counts as support.
 
-    Across languages, names are looked up in `context` (the retrieved text of the passage's
-    document) rather than the passage alone: "3.000 références y sont cataloguées" supports
-    "3,000 items are listed in the Hema app" when the article's other passage names Hema.
+    Every name of the claim must appear in `context` (all the retrieved text; the passage
+    itself when not given), its numbers in the passage. Across languages only names and
+    numbers can be checked: "3.000 références y sont cataloguées" supports "3,000 items are
+    listed in the Hema app" when another retrieved passage names Hema.
     """
     claim_numbers = numbers(claim)
     passage_numbers = numbers(passage_text)
@@ -52,10 +53,14 @@ def supports(
     terms = set(analyse(CITATION_PATTERN.sub("", claim)))
     passage_terms = set(analyse(passage_text))
     overlap = len(terms & passage_terms) / len(terms) if terms else 0.0
-    if same_language:
-        return overlap
     entities = _entities(CITATION_PATTERN.sub("", claim))
     folded = fold(context if context is not None else passage_text)
+    if same_language:
+        # A name the passage's document never mentions is the model's ("Hema compte 22
+        # magasins à Hangzhou [1]" over a passage about Shanghai): not supported.
+        if any(e not in folded for e in entities):
+            return min(overlap, 0.25)
+        return overlap
     if entities and all(e in folded for e in entities):
         return max(overlap, 0.75)
     if claim_numbers and not entities:
@@ -93,13 +98,12 @@ def verify(
     """
     same = language == passage_language
     by_n = {p.n: p for p in passages}
-    by_doc: dict[str, list[str]] = {}
-    for p in passages:
-        by_doc.setdefault(p.chunk.doc_id, []).append(p.chunk.text)
-    context = {p.n: "\n".join(by_doc[p.chunk.doc_id]) for p in passages}
+    # Names are checked against everything retrieved: a two-article answer may name, in the
+    # sentence citing one article, the company the other one is about.
+    context = "\n".join(p.chunk.text for p in passages)
 
     def support(claim: str, n: int) -> float:
-        return supports(claim, by_n[n].chunk.text, same_language=same, context=context[n])
+        return supports(claim, by_n[n].chunk.text, same_language=same, context=context)
 
     kept: list[str] = []
     citations: list[Citation] = []

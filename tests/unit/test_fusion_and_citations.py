@@ -77,3 +77,9 @@ def test_english_answer_over_french_passage_is_supported_by_names_and_numbers():
     result = verify("Hema has opened 22 stores [1].", passages, evidence, language="en")
     assert result.dropped == 0
     assert result.citations[0].n == 1
+
+
+def test_support_requires_the_names_of_the_claim():
+    # The numbers and most words are there; the city is the model's own.
+    assert supports("Hema a ouvert 22 magasins à Hangzhou.", DOC) < 0.5
+    assert supports("Hema a ouvert 22 magasins à Hangzhou.", DOC, context=DOC + " Hangzhou") >= 0.5
