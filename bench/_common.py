@@ -7,12 +7,26 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).parent / "results"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_QUESTIONS = ROOT / "evals" / "sample_questions.jsonl"
+
+
+def ingest_sample(data_dir: Path) -> None:
+    """Ingest the sample corpus into `data_dir` with `veille ingest` in another process, so
+    that the caller's peak RSS is that of asking, as in chat."""
+    subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--data-dir", str(data_dir), "ingest", "--quiet"],
+        check=True,
+        cwd=ROOT,
+    )
 
 
 def machine() -> dict[str, Any]:

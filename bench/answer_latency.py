@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,11 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import median, pct, peak_rss_mib, table, write
+from _common import SAMPLE_QUESTIONS, ingest_sample, median, pct, peak_rss_mib, table, write
 
 from assistant.answer import AnswerReady, Assistant, EvidenceFound, TokenStreamed
 from assistant.local_model import ensure_model, get_server
 from assistant.settings import Settings
+from evals.questions import load_questions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,23 +49,14 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args()
 
-    questions = [
-        json.loads(line)
-        for line in (ROOT / "evals/sample_questions.jsonl").read_text().splitlines()
-        if line.strip()
-    ]
-    chosen = [q for q in questions if q["answerable"]][: args.limit]
+    questions = load_questions(SAMPLE_QUESTIONS)
+    chosen = [q for q in questions if q.answerable][: args.limit]
     if args.all:
-        chosen += [q for q in questions if not q["answerable"]]
+        chosen += [q for q in questions if not q.answerable]
 
     data = Path(tempfile.mkdtemp()) / "data"
     settings = Settings(data_dir=data)
-    # Ingest in another process, so that this one's peak RSS is that of asking, as in chat.
-    subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--data-dir", str(data), "ingest", "--quiet"],
-        check=True,
-        cwd=ROOT,
-    )
+    ingest_sample(data)
     model = ensure_model(ROOT / ".cache/models")
     gen = settings.generation.model_copy(
         update={"mode": "local", "local_model": model, "threads": args.threads}
@@ -83,7 +74,7 @@ def main() -> int:
             started = time.perf_counter()
             evidence_ms = first_ms = None
             answer = None
-            for event in assistant.stream(q["question"]):
+            for event in assistant.stream(q.question):
                 now = (time.perf_counter() - started) * 1000
                 if isinstance(event, EvidenceFound) and evidence_ms is None:
                     evidence_ms = now
@@ -97,21 +88,21 @@ def main() -> int:
             rows.append(
                 {
                     "pass": rep,
-                    "id": q["id"],
+                    "id": q.id,
                     "evidence_ms": evidence_ms,
                     "first_token_ms": first_ms,
                     "total_ms": total_ms,
                     "prompt_tokens": answer.prompt_tokens,
                     "refused": answer.refused,
-                    "answerable": q["answerable"],
-                    "contains_expected": any(a in answer.answer for a in q.get("answers", [])),
+                    "answerable": q.answerable,
+                    "contains_expected": any(a in answer.answer for a in q.answers),
                     "repointed": "re-pointed" in notes or "repointed" in notes,
                     "dropped": "removed" in notes,
                     "citations": len(answer.citations),
                 }
             )
             print(
-                f"{q['id']}: evidence {evidence_ms:.0f} ms, first token "
+                f"{q.id}: evidence {evidence_ms:.0f} ms, first token "
                 f"{first_ms or float('nan'):.0f} ms, total {total_ms:.0f} ms, "
                 f"{answer.prompt_tokens} prompt tokens, notes: {notes or '-'}",
                 flush=True,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,10 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import median, pct, table, write
+from _common import SAMPLE_QUESTIONS, ingest_sample, median, pct, table, write
 
 from assistant.local_model import ensure_model
 from assistant.settings import Settings
+from evals.questions import load_questions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,11 +35,7 @@ async def run(questions: list[str]) -> dict:
     from tui.screens.chat import ChatScreen
 
     data = Path(tempfile.mkdtemp()) / "data"
-    subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--data-dir", str(data), "ingest", "--quiet"],
-        check=True,
-        cwd=ROOT,
-    )
+    ingest_sample(data)
     settings = Settings(data_dir=data)
     gen = settings.generation.model_copy(
         update={"mode": "local", "local_model": ensure_model(ROOT / ".cache/models")}
@@ -107,11 +103,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=6)
     args = parser.parse_args()
-    questions = [
-        json.loads(line)["question"]
-        for line in (ROOT / "evals/sample_questions.jsonl").read_text().splitlines()
-        if line.strip()
-    ][: args.questions]
+    questions = [q.question for q in load_questions(SAMPLE_QUESTIONS)][: args.questions]
     result = asyncio.run(run(questions))
     rows = result["rows"]
 
