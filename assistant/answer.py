@@ -29,7 +29,7 @@ from assistant.prompts import (
 )
 from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.text import looks_like_follow_up, sentence_spans
-from assistant.types import Answer, Citation, Passage, Timings
+from assistant.types import EXTRACTIVE_MODEL, Answer, Citation, Passage, Timings
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -111,7 +111,7 @@ class Assistant:
 
             store = Store(self.settings, embeddings)
         if keywords is None:
-            from ingest.sync import keyword_index
+            from assistant.store import keyword_index
 
             keywords = keyword_index(self.settings)
         keywords.ensure_fresh(store)
@@ -170,10 +170,10 @@ class Assistant:
         refusal_reason = self._refusal_reason(standalone, retrieval, evidence)
         base = Answer(
             question=question,
-            answer="",
+            text="",
             refused=False,
             mode="extractive",
-            model="extractive (sentence scoring)",
+            model=EXTRACTIVE_MODEL,
             passages=retrieval.passages,
             standalone_question=standalone if standalone != question else None,
             timings=Timings(retrieve=retrieve_ms),
@@ -186,7 +186,7 @@ class Assistant:
         text, citations = extractive_answer(evidence)
         preliminary = replace(
             base,
-            answer=text,
+            text=text,
             citations=tuple(citations),
             timings=Timings(retrieve=retrieve_ms, first_token=retrieve_ms, total=retrieve_ms),
         )
@@ -275,7 +275,7 @@ class Assistant:
             return
         final = replace(
             generated,
-            answer=verified.text,
+            text=verified.text,
             citations=verified.citations,
             notes=verified.notes,
         )
@@ -329,7 +329,7 @@ class Assistant:
     def _refused(self, base: Answer, language: str, started: float, reason: str) -> Answer:
         return replace(
             base,
-            answer=REFUSAL.get(language, REFUSAL["en"]),
+            text=REFUSAL.get(language, REFUSAL["en"]),
             refused=True,
             citations=(),
             notes=(*base.notes, f"refused: {reason}"),

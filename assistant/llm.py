@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.errors import VeilleError
+from assistant.types import EXTRACTIVE_MODEL
+
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
 
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from assistant.types import Mode
 
 
-class GeneratorError(RuntimeError):
+class GeneratorError(VeilleError):
     """The configured model cannot be used; the message names the setting to fix."""
 
 
@@ -49,7 +52,7 @@ def resolve_generator(settings: Settings) -> Generator:
         else:
             mode = "extractive"
     if mode == "extractive":
-        return Generator("extractive", "extractive (sentence scoring)")
+        return Generator("extractive", EXTRACTIVE_MODEL)
     if mode == "openai":
         if gen.api_key is None:
             msg = "generation.mode is openai but no key is set: set OPENAI_API_KEY"

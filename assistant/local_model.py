@@ -33,6 +33,8 @@ from typing import IO, TYPE_CHECKING, Any, Self
 
 from filelock import FileLock
 
+from assistant.errors import VeilleError
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from types import TracebackType
@@ -76,7 +78,7 @@ _VERBOSITY_INFO = 3
 _PROMPT_CACHE_RAM_MIB = 0
 
 
-class ModelUnavailableError(RuntimeError):
+class ModelUnavailableError(VeilleError):
     """The local model cannot be used: extra not installed, a part missing, or a bad checksum."""
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from assistant.errors import VeilleError
 
-class StoreBusyError(RuntimeError):
+
+class StoreBusyError(VeilleError):
     """Another process holds the write lock; the message names its PID."""
 
 

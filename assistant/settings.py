@@ -21,6 +21,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from assistant.errors import VeilleError
+from assistant.types import ModeSetting
+
 APP_NAME = "veille"
 
 
@@ -111,7 +114,7 @@ class RetrievalSettings(_Section):
 class GenerationSettings(_Section):
     """Which model writes the answer."""
 
-    mode: Literal["auto", "local", "openai", "server", "extractive"] = Field(
+    mode: ModeSetting = Field(
         default="auto",
         description="auto: openai/server when configured, else the local model when "
         "installed, else extractive.",
@@ -238,6 +241,15 @@ class Settings(BaseSettings):
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
         return tuple(sources)
 
+    def with_mode(self, mode: ModeSetting | None) -> Settings:
+        """A copy that answers in `mode` (None: unchanged)."""
+        return self.with_section("generation", mode=mode) if mode is not None else self
+
+    def with_section(self, section: str, **values: Any) -> Settings:
+        """A copy with fields of one section replaced: `with_section("ingest", chunk_size=300)`."""
+        current = getattr(self, section)
+        return self.model_copy(update={section: current.model_copy(update=values)})
+
     @property
     def chroma_dir(self) -> Path:
         """The embedded Chroma's directory."""
@@ -259,7 +271,7 @@ class Settings(BaseSettings):
         return self.data_dir / "history.sqlite"
 
 
-class SettingsError(ValueError):
+class SettingsError(VeilleError):
     """A settings file or variable is invalid; the message names it."""
 
 

@@ -10,6 +10,7 @@ Chroma's default embedding function is never used: it would download a model at 
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,20 +18,23 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from assistant.embeddings import model_id
-from assistant.types import Chunk
+from assistant.errors import VeilleError
+from assistant.types import CHUNKER_VERSION, Chunk
 
 if TYPE_CHECKING:
     import chromadb
     from chromadb.api import ClientAPI
     from langchain_chroma import Chroma
+    from langchain_classic.indexes import SQLRecordManager
     from langchain_core.embeddings import Embeddings
 
+    from assistant.keyword import KeywordIndex
     from assistant.settings import Settings
 
 MANIFEST_CHECKED = ("embedding_model", "dimension", "chunker", "chunk_size", "chunk_overlap")
 
 
-class StoreError(RuntimeError):
+class StoreError(VeilleError):
     """The store cannot be used as configured; the message says what to do."""
 
 
@@ -152,8 +156,6 @@ class Store:
 
     def expected_manifest(self) -> dict[str, Any]:
         """The manifest the current settings would write."""
-        from ingest.chunking import CHUNKER_VERSION
-
         return {
             "embedding_model": model_id(self.embeddings),
             "dimension": self.dimension,
@@ -295,6 +297,32 @@ class Store:
         """Remove documents' texts (their chunks are removed by the indexing API)."""
         if doc_ids:
             self.documents.delete(ids=doc_ids)
+
+
+def record_manager(settings: Settings) -> SQLRecordManager:
+    """The indexing API's record of which chunk hashes are in the store."""
+    from langchain_classic.indexes import SQLRecordManager
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    where = settings.store.chroma_url or "embedded"
+    manager = SQLRecordManager(
+        f"chroma/{where}/{settings.store.collection}",
+        db_url=f"sqlite:///{settings.records_db}",
+    )
+    manager.create_schema()
+    return manager
+
+
+def keyword_index(settings: Settings) -> KeywordIndex:
+    """The on-disk BM25 index that belongs to the configured store."""
+    from assistant.keyword import KeywordIndex
+
+    suffix = (
+        "embedded"
+        if not settings.store.chroma_url
+        else hashlib.sha256(settings.store.chroma_url.encode()).hexdigest()[:12]
+    )
+    return KeywordIndex(settings.data_dir / f"bm25-{settings.store.collection}-{suffix}")
 
 
 def drop_store(client: ClientAPI, name: str) -> None:

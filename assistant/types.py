@@ -1,8 +1,9 @@
 """Typed results shared by every part of Veille: chunks, passages, citations, answers.
 
 Front ends (the CLI, the TUI, the evals) render these objects and never parse model
-output themselves. Every object is frozen; `Answer.to_json()` is the one JSON shape
-that `veille ask --json` prints and that `veille eval` stores.
+output themselves. Every object is frozen and has one serialisation beside it: `to_dict()` is
+the JSON shape that `veille ask --json` prints, `veille eval` stores and the conversation
+history keeps, and `from_dict()` reads it back.
 """
 
 from __future__ import annotations
@@ -11,6 +12,21 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Mode = Literal["extractive", "local", "openai", "server"]
+"""Which answerer produced an answer."""
+
+ModeSetting = Literal["auto", "local", "openai", "server", "extractive"]
+"""What `generation.mode` and `--mode` accept: a `Mode`, or `auto` to pick one."""
+
+MODE_CHOICES: tuple[str, ...] = ("auto", "local", "openai", "server", "extractive")
+"""`ModeSetting`'s values, for command-line choices."""
+
+EXTRACTIVE_MODEL = "extractive (sentence scoring)"
+"""The `model` named by answers that no language model wrote."""
+
+CHUNKER_VERSION = "sentences-v1"
+"""Identity of the chunking rules (ingest/chunking.py), recorded in the store's manifest: a
+store chunked by other rules is refused until it is rebuilt. Bump it when chunk boundaries
+change."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +75,12 @@ class Passage:
         """The document path relative to the ingested root."""
         return self.chunk.source
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The `passages[]` entry of `veille ask --json`."""
         return {
             "n": self.n,
             "source": self.chunk.source,
+            "doc_id": self.chunk.doc_id,
             "chunk_id": self.chunk.chunk_id,
             "text": self.chunk.text,
             "score": round(self.score, 6),
@@ -75,6 +92,25 @@ class Passage:
                 None if self.dense_similarity is None else round(self.dense_similarity, 4)
             ),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Passage:
+        """The inverse of `to_dict`."""
+        return cls(
+            n=int(data["n"]),
+            chunk=Chunk(
+                source=data["source"],
+                doc_id=data.get("doc_id", ""),
+                text=data["text"],
+                start=int(data["start"]),
+                end=int(data["end"]),
+                chunk_id=data.get("chunk_id", ""),
+            ),
+            score=float(data["score"]),
+            dense_rank=data.get("dense_rank"),
+            bm25_rank=data.get("bm25_rank"),
+            dense_similarity=data.get("dense_similarity"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +133,14 @@ class Citation:
     start: int
     end: int
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The `citations[]` entry of `veille ask --json`."""
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        """The inverse of `to_dict`."""
+        return cls(**{f: data[f] for f in ("n", "source", "chunk_id", "quote", "start", "end")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +151,22 @@ class Timings:
     first_token: float | None = None
     total: float = 0.0
 
-    def to_json(self) -> dict[str, float | None]:
-        """Rounded timings for JSON output."""
+    def to_dict(self) -> dict[str, float | None]:
+        """Rounded timings for JSON output (`timings_ms`)."""
         return {
             "retrieve": round(self.retrieve, 1),
             "first_token": None if self.first_token is None else round(self.first_token, 1),
             "total": round(self.total, 1),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Timings:
+        """The inverse of `to_dict`."""
+        return cls(
+            retrieve=float(data.get("retrieve", 0.0)),
+            first_token=data.get("first_token"),
+            total=float(data.get("total", 0.0)),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +175,7 @@ class Answer:
 
     Attributes:
         question: The question as the user asked it.
-        answer: The answer text, with `[n]` markers.
+        text: The answer text, with `[n]` markers (the JSON key is `answer`).
         refused: True when the corpus does not hold the answer.
         mode: Which answerer produced it.
         model: The model name (embedding-only answers name the extractive scorer).
@@ -139,7 +189,7 @@ class Answer:
     """
 
     question: str
-    answer: str
+    text: str
     refused: bool
     mode: Mode
     model: str
@@ -151,21 +201,40 @@ class Answer:
     prompt: str | None = None
     prompt_tokens: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        """The object `veille ask --json` prints."""
+    def to_dict(self) -> dict[str, Any]:
+        """The object `veille ask --json` prints (a public contract: keys are only added)."""
         return {
             "question": self.question,
-            "answer": self.answer,
+            "answer": self.text,
             "refused": self.refused,
             "mode": self.mode,
             "model": self.model,
-            "citations": [c.to_json() for c in self.citations],
-            "passages": [p.to_json() for p in self.passages],
-            "timings_ms": self.timings.to_json(),
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [p.to_dict() for p in self.passages],
+            "timings_ms": self.timings.to_dict(),
             "standalone_question": self.standalone_question,
             "notes": list(self.notes),
             "prompt_tokens": self.prompt_tokens,
+            "prompt": self.prompt,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
+        """The inverse of `to_dict` (extra keys, such as an eval row's metrics, are ignored)."""
+        return cls(
+            question=data["question"],
+            text=data["answer"],
+            refused=bool(data["refused"]),
+            mode=data["mode"],
+            model=data["model"],
+            citations=tuple(Citation.from_dict(c) for c in data.get("citations", ())),
+            passages=tuple(Passage.from_dict(p) for p in data.get("passages", ())),
+            timings=Timings.from_dict(data.get("timings_ms") or {}),
+            standalone_question=data.get("standalone_question"),
+            notes=tuple(data.get("notes", ())),
+            prompt=data.get("prompt"),
+            prompt_tokens=data.get("prompt_tokens"),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,10 +58,10 @@ def main() -> int:
     settings = Settings(data_dir=data)
     ingest_sample(data)
     model = ensure_model(ROOT / ".cache/models")
-    gen = settings.generation.model_copy(
-        update={"mode": "local", "local_model": model, "threads": args.threads}
+    settings = settings.with_section(
+        "generation", mode="local", local_model=model, threads=args.threads
     )
-    settings = settings.model_copy(update={"generation": gen})
+    gen = settings.generation
     t0 = time.perf_counter()
     server = get_server(model, n_ctx=gen.n_ctx, n_threads=args.threads)
     server.start()
@@ -95,7 +95,7 @@ def main() -> int:
                     "prompt_tokens": answer.prompt_tokens,
                     "refused": answer.refused,
                     "answerable": q.answerable,
-                    "contains_expected": any(a in answer.answer for a in q.answers),
+                    "contains_expected": any(a in answer.text for a in q.answers),
                     "repointed": "re-pointed" in notes or "repointed" in notes,
                     "dropped": "removed" in notes,
                     "citations": len(answer.citations),

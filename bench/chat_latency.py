@@ -37,10 +37,9 @@ async def run(questions: list[str]) -> dict:
     data = Path(tempfile.mkdtemp()) / "data"
     ingest_sample(data)
     settings = Settings(data_dir=data)
-    gen = settings.generation.model_copy(
-        update={"mode": "local", "local_model": ensure_model(ROOT / ".cache/models")}
+    settings = settings.with_section(
+        "generation", mode="local", local_model=ensure_model(ROOT / ".cache/models")
     )
-    settings = settings.model_copy(update={"generation": gen})
     marks: dict[str, list[float]] = {"evidence": [], "token": [], "done": []}
     originals = {
         "evidence": ChatScreen.on_evidence_arrived,
@@ -92,7 +91,7 @@ async def run(questions: list[str]) -> dict:
                     "refused": answer.refused,
                     "prompt_tokens": answer.prompt_tokens,
                     "standalone": answer.standalone_question,
-                    "answer": answer.answer,
+                    "answer": answer.text,
                 }
             )
             print(json.dumps(rows[-1], ensure_ascii=False), flush=True)

@@ -108,16 +108,11 @@ def settings_for(work: Path, chunk_size: int | None = None, **retrieval: Any) ->
     """
     store = "store" if chunk_size is None else f"store-cs{chunk_size}"
     settings = load_settings(data_dir=work / store)
-    update: dict[str, Any] = {
-        "generation": settings.generation.model_copy(update={"mode": "extractive"})
-    }
+    settings = settings.with_mode("extractive")
     if chunk_size is not None:
-        update["ingest"] = settings.ingest.model_copy(update={"chunk_size": chunk_size})
-    settings = settings.model_copy(update=update)
+        settings = settings.with_section("ingest", chunk_size=chunk_size)
     if retrieval:
-        settings = settings.model_copy(
-            update={"retrieval": settings.retrieval.model_copy(update=retrieval)}
-        )
+        settings = settings.with_section("retrieval", **retrieval)
     return settings
 
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.types import MODE_CHOICES, ModeSetting
 from evals.compare import ResultFileError, compare, load_result
 from evals.questions import QuestionSetError, file_sha256, load_questions
 from evals.report import comparison_tables, print_summary, run_title
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
     from assistant.settings import Settings
 
-MODES = ("auto", "local", "openai", "server", "extractive")
+MODES = MODE_CHOICES
 
 
 def parser() -> argparse.ArgumentParser:
@@ -96,12 +97,8 @@ def _error(exc: Exception) -> None:
 
 def _settings_for(args: argparse.Namespace, settings: Settings) -> Settings:
     # Retrieval-only runs never generate: extractive keeps an unusable model from failing them.
-    mode = "extractive" if args.retrieval_only else args.mode
-    if mode is None:
-        return settings
-    return settings.model_copy(
-        update={"generation": settings.generation.model_copy(update={"mode": mode})}
-    )
+    mode: ModeSetting | None = "extractive" if args.retrieval_only else args.mode
+    return settings.with_mode(mode)
 
 
 def _run(args: argparse.Namespace, settings: Settings, out: Console, err: Console) -> int:

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from assistant.errors import VeilleError
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -33,7 +35,7 @@ CONFIG_KEYS = (
 )
 
 
-class ResultFileError(ValueError):
+class ResultFileError(VeilleError):
     """A file is not a `veille eval --out` result; the message names it."""
 
 

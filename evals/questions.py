@@ -14,11 +14,13 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.errors import VeilleError
+
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-class QuestionSetError(ValueError):
+class QuestionSetError(VeilleError):
     """A question set cannot be read; the message names the file and the line."""
 
 

@@ -142,7 +142,7 @@ def _retrieval_only(
     retrieval = _retrieve(assistant, question.question.strip(), options)
     passages = []
     for p in retrieval.passages[: options.k]:
-        entry = p.to_json()
+        entry = p.to_dict()
         del entry["text"]  # thousands of questions: keep the file small, the ids say enough
         passages.append(entry)
     ranking = [p.source for p in retrieval.passages]
@@ -172,7 +172,7 @@ def _with_answer(
     assistant: Assistant, question: Question, options: RunOptions, documents: _Documents
 ) -> dict[str, Any]:
     answer: Answer = assistant.ask(question.question, k=options.k)
-    result = answer.to_json()
+    result = answer.to_dict()
     # The answerer saw the first k passages; the metrics rank deeper, with the same retriever
     # and question, so the first k of this ranking are the answerer's passages.
     retrieval = _retrieve(assistant, answer.standalone_question or answer.question, options)

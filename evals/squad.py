@@ -22,13 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.errors import VeilleError
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 SLUG_LENGTH = 40
 
 
-class SquadFormatError(ValueError):
+class SquadFormatError(VeilleError):
     """The file is not SQuAD-format JSON; the message says what is wrong."""
 
 

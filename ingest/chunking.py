@@ -9,9 +9,9 @@ spanning a chunk boundary is still found whole. Every chunk's text is exactly
 from __future__ import annotations
 
 from assistant.text import sentence_spans
-from assistant.types import Chunk
+from assistant.types import CHUNKER_VERSION, Chunk
 
-CHUNKER_VERSION = "sentences-v1"
+__all__ = ["CHUNKER_VERSION", "chunk_text"]
 
 
 def chunk_text(

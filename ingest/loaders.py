@@ -15,10 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.errors import VeilleError
+
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
 
 
-class SkipFileError(Exception):
+class SkipFileError(VeilleError):
     """A file cannot be ingested; the message is the one-line reason shown to the user."""
 
 

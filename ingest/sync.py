@@ -17,9 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.errors import VeilleError
 from assistant.keyword import KeywordIndex
 from assistant.lock import writer_lock
-from assistant.store import DocumentRecord, Store, drop_store, make_client
+from assistant.store import (
+    DocumentRecord,
+    Store,
+    drop_store,
+    keyword_index,
+    make_client,
+    record_manager,
+)
 from assistant.types import IngestReport, SkippedFile
 from ingest.chunking import chunk_text
 from ingest.loaders import SUPPORTED_SUFFIXES, SkipFileError, load_file
@@ -39,7 +47,7 @@ Progress = Callable[[int, int, str], None]
 FILES_PER_BATCH = 16
 
 
-class IngestError(RuntimeError):
+class IngestError(VeilleError):
     """The run cannot start (missing folder, refusing to empty the store); nothing was changed."""
 
 
@@ -52,30 +60,6 @@ class _Tally:
     chunks_added: int = 0
     chunks_deleted: int = 0
     skipped: list[SkippedFile] = field(default_factory=list)
-
-
-def record_manager(settings: Settings) -> SQLRecordManager:
-    """The indexing API's record of which chunk hashes are in the store."""
-    from langchain_classic.indexes import SQLRecordManager
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    where = settings.store.chroma_url or "embedded"
-    manager = SQLRecordManager(
-        f"chroma/{where}/{settings.store.collection}",
-        db_url=f"sqlite:///{settings.records_db}",
-    )
-    manager.create_schema()
-    return manager
-
-
-def keyword_index(settings: Settings) -> KeywordIndex:
-    """The on-disk BM25 index that belongs to the configured store."""
-    suffix = (
-        "embedded"
-        if not settings.store.chroma_url
-        else hashlib.sha256(settings.store.chroma_url.encode()).hexdigest()[:12]
-    )
-    return KeywordIndex(settings.data_dir / f"bm25-{settings.store.collection}-{suffix}")
 
 
 def _walk(root: Path) -> Iterator[Path]:

@@ -45,17 +45,14 @@ def main() -> int:
     model = ensure_model(ROOT / ".cache/models")
     with LocalLLMServer(model) as server:
         base = server.start()
-        gen = settings.generation.model_copy(
-            update={"mode": "server", "base_url": base, "model": "local"}
-        )
-        served = settings.model_copy(update={"generation": gen})
+        served = settings.with_section("generation", mode="server", base_url=base, model="local")
         recorder = vcr.VCR(filter_headers=["authorization"], record_mode="all")
         CASSETTE.unlink(missing_ok=True)
         with recorder.use_cassette(str(CASSETTE)):
             assistant = Assistant(served)
             for question in QUESTIONS:
                 answer = assistant.ask(question)
-                print(question, "->", answer.answer, [c.source for c in answer.citations])
+                print(question, "->", answer.text, [c.source for c in answer.citations])
     host = re.escape(base.removesuffix("/v1"))
     text = CASSETTE.read_text(encoding="utf-8")
     text = re.sub(host, "https://api.openai.com", text)

@@ -62,6 +62,4 @@ def sample_settings(sample_store_dir: Path, tmp_path: Path) -> Settings:
     data = tmp_path / "sample-data"
     shutil.copytree(sample_store_dir, data)
     settings = load_settings(data_dir=data)
-    return settings.model_copy(
-        update={"generation": settings.generation.model_copy(update={"mode": "extractive"})}
-    )
+    return settings.with_mode("extractive")

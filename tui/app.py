@@ -234,22 +234,21 @@ class VeilleApp(App[None]):
 
 
 def _extractive(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={"generation": settings.generation.model_copy(update={"mode": "extractive"})}
-    )
+    return settings.with_mode("extractive")
 
 
 def _extractive_copy(assistant: Assistant) -> Assistant:
     """The same store and embeddings, answering without a model."""
     from assistant.answer import Assistant
     from assistant.llm import Generator
+    from assistant.types import EXTRACTIVE_MODEL
 
     return Assistant(
         _extractive(assistant.settings),
         store=assistant.store,
         embeddings=assistant.embeddings,
         keywords=assistant.keywords,
-        generator=Generator("extractive", "extractive (sentence scoring)"),
+        generator=Generator("extractive", EXTRACTIVE_MODEL),
     )
 
 

@@ -15,10 +15,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.types import MODE_CHOICES
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from assistant.settings import Settings
+    from assistant.types import ModeSetting
 
 SAMPLE_QUESTION = "Combien de magasins Hema a-t-il ouverts ?"
 
@@ -65,15 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--mode",
-        choices=["auto", "local", "openai", "server", "extractive"],
+        choices=MODE_CHOICES,
         help="which answerer (default: settings, auto)",
     )
     p.add_argument("-k", type=int, help="passages to retrieve")
 
     p = sub.add_parser("chat", parents=[common], help="the terminal chat (default)")
-    p.add_argument(
-        "--mode", choices=["auto", "local", "openai", "server", "extractive"], help="answerer"
-    )
+    p.add_argument("--mode", choices=MODE_CHOICES, help="answerer")
 
     sub.add_parser("status", parents=[common], help="show the store and the model in use")
 
@@ -82,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace, **generation: Any) -> Settings:
+def _settings(args: argparse.Namespace, mode: ModeSetting | None = None) -> Settings:
     from assistant.settings import load_settings
 
     if "config" in args:
@@ -94,12 +95,7 @@ def _settings(args: argparse.Namespace, **generation: Any) -> Settings:
     if "data_dir" in args:
         overrides["data_dir"] = args.data_dir
     settings = load_settings(**overrides)
-    gen = {k: v for k, v in generation.items() if v is not None}
-    if gen:
-        settings = settings.model_copy(
-            update={"generation": settings.generation.model_copy(update=gen)}
-        )
-    return settings
+    return settings.with_mode(mode)
 
 
 class _UserError(Exception):
@@ -214,7 +210,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from assistant.answer import Assistant, EvidenceFound, TokenStreamed
+    from assistant.answer import AnswerReady, Assistant, TokenStreamed
 
     settings = _settings(args, mode=args.mode)
     assistant = Assistant(settings)
@@ -223,27 +219,27 @@ def _ask(args: argparse.Namespace) -> int:
     pieces: list[str] = []
 
     for event in assistant.stream(args.question, k=args.k):
-        if isinstance(event, TokenStreamed) and not args.json:
-            sys.stdout.write(event.text)
-            sys.stdout.flush()
-            pieces.append(event.text)
-            streamed = True
-        elif isinstance(event, EvidenceFound):
-            continue
-        else:
+        if isinstance(event, TokenStreamed):
+            # --json prints one object at the end; streamed tokens are for people.
+            if not args.json:
+                sys.stdout.write(event.text)
+                sys.stdout.flush()
+                pieces.append(event.text)
+                streamed = True
+        elif isinstance(event, AnswerReady):
             final = event.answer
     if final is None:  # pragma: no cover - the stream always ends with an answer
         return 1
     if args.json:
-        print(json.dumps(final.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(final.to_dict(), ensure_ascii=False, indent=2))
         return 0
     if streamed:
         sys.stdout.write("\n")
-        if final.answer.split() != "".join(pieces).split():
+        if final.text.split() != "".join(pieces).split():
             # Verification changed the streamed text (re-pointed, dropped, or refused).
-            print("\nChecked answer: " + final.answer)
+            print("\nChecked answer: " + final.text)
     else:
-        print(final.answer)
+        print(final.text)
     if final.refused:
         from assistant.prompts import CLOSEST_PASSAGES, detect_language
 

@@ -34,7 +34,7 @@ def eval_case(answer: Answer) -> dict[str, Any]:
     return {
         "id": f"chat-{digest}",
         "question": answer.question,
-        "answers": [] if answer.refused else [strip_citations(answer.answer)],
+        "answers": [] if answer.refused else [strip_citations(answer.text)],
         "sources": sources,
         "answerable": not answer.refused,
     }

@@ -30,7 +30,7 @@ def conversation_markdown(
     for t, answer in enumerate(turns, start=1):
         lines += [f"## {_inline(answer.question)}", ""]
         if answer.refused:
-            lines += [f"> {_inline(answer.answer)}", ""]
+            lines += [f"> {_inline(answer.text)}", ""]
             lines.append(CLOSEST_PASSAGES[detect_language(answer.question)])
             lines.append("")
             lines += [
@@ -42,12 +42,12 @@ def conversation_markdown(
         cited = {c.n for c in answer.citations}
         pieces: list[str] = []
         pos = 0
-        for match in CITATION_PATTERN.finditer(answer.answer):
+        for match in CITATION_PATTERN.finditer(answer.text):
             n = int(match.group(1))
-            pieces.append(_inline(answer.answer[pos : match.start()], fold=False))
+            pieces.append(_inline(answer.text[pos : match.start()], fold=False))
             pieces.append(f"[^{t}-{n}]" if n in cited else _inline(match.group()))
             pos = match.end()
-        pieces.append(_inline(answer.answer[pos:], fold=False))
+        pieces.append(_inline(answer.text[pos:], fold=False))
         body = " ".join("".join(pieces).split())
         lines += [body, ""]
         seen: set[int] = set()

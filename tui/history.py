@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.types import Answer, Chunk, Citation, Passage, Timings
+from assistant.types import Answer
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -121,9 +121,9 @@ class History:
                     conversation_id,
                     position,
                     answer.question,
-                    answer.answer,
+                    answer.text,
                     int(answer.refused),
-                    json.dumps(asdict(answer), ensure_ascii=False),
+                    json.dumps(answer.to_dict(), ensure_ascii=False),
                     now,
                 ),
             )
@@ -200,32 +200,17 @@ class History:
 
 
 def answer_from_dict(data: dict[str, Any]) -> Answer:
-    """Rebuild an `Answer` from `dataclasses.asdict(answer)`."""
-    passages = tuple(
-        Passage(
-            n=p["n"],
-            chunk=Chunk(**p["chunk"]),
-            score=p["score"],
-            dense_rank=p.get("dense_rank"),
-            bm25_rank=p.get("bm25_rank"),
-            dense_similarity=p.get("dense_similarity"),
-        )
-        for p in data.get("passages", ())
-    )
-    return Answer(
-        question=data["question"],
-        answer=data["answer"],
-        refused=bool(data["refused"]),
-        mode=data["mode"],
-        model=data["model"],
-        citations=tuple(Citation(**c) for c in data.get("citations", ())),
-        passages=passages,
-        timings=Timings(**data.get("timings", {})),
-        standalone_question=data.get("standalone_question"),
-        notes=tuple(data.get("notes", ())),
-        prompt=data.get("prompt"),
-        prompt_tokens=data.get("prompt_tokens"),
-    )
+    """Rebuild an `Answer` from a saved row (`Answer.to_dict()`, or the older `asdict` shape)."""
+    if "timings_ms" not in data:  # rows saved as dataclasses.asdict(answer) before to_dict
+        data = {
+            **data,
+            "timings_ms": data.get("timings", {}),
+            "passages": [
+                {**p["chunk"], **{k: v for k, v in p.items() if k != "chunk"}}
+                for p in data.get("passages", ())
+            ],
+        }
+    return Answer.from_dict(data)
 
 
 def _title(question: str, width: int = 80) -> str:

@@ -54,7 +54,7 @@ def test_answers_cite_the_right_article_with_exact_offsets(
 ):
     answer = assistant.ask(question)
     assert not answer.refused, answer.notes
-    assert expected in answer.answer
+    assert expected in answer.text
     assert answer.citations
     first = answer.citations[0]
     assert first.source == source
@@ -64,7 +64,7 @@ def test_answers_cite_the_right_article_with_exact_offsets(
         text = assistant.store.document_text(passage.chunk.doc_id)
         assert text is not None
         assert text[citation.start : citation.end] == citation.quote
-    assert f"[{first.n}]" in answer.answer
+    assert f"[{first.n}]" in answer.text
 
 
 @pytest.mark.parametrize("question", UNANSWERABLE)
@@ -73,7 +73,7 @@ def test_out_of_corpus_questions_are_refused(assistant: Assistant, question: str
     assert answer.refused
     assert answer.citations == ()
     assert answer.passages  # the closest passages are still shown
-    assert "corpus" in answer.answer
+    assert "corpus" in answer.text
 
 
 def test_ask_json_from_the_command_line(sample_settings: Settings):

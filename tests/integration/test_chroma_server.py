@@ -82,14 +82,12 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path,
     again = ingest_paths([corpus], settings=settings)
     assert (again.added, again.unchanged) == (0, 5)
 
-    extractive = settings.model_copy(
-        update={"generation": settings.generation.model_copy(update={"mode": "extractive"})}
-    )
+    extractive = settings.with_mode("extractive")
     answer = Assistant(extractive).ask("Combien Alibaba investit-il dans Huitongda Network ?")
-    assert "712,2 millions" in answer.answer
+    assert "712,2 millions" in answer.text
     assert answer.citations[0].source == "001_f00b6cf2c989c739.txt"
 
     # A second reader elsewhere (another data dir: no local BM25 cache) sees the same store.
     reader = extractive.model_copy(update={"data_dir": tmp_path / "other-machine"})
     again_answer = Assistant(reader).ask("Combien de magasins Hema a-t-il ouverts ?")
-    assert "22" in again_answer.answer
+    assert "22" in again_answer.text

@@ -33,7 +33,7 @@ def test_evidence_comes_first_then_tokens_then_a_verified_answer(sample_settings
     assistant = _assistant(sample_settings, "Hema a ouvert 22 magasins [1].")
     events = list(assistant.stream(HEMA))
     assert isinstance(events[0], EvidenceFound)
-    assert "22 magasins" in events[0].preliminary.answer
+    assert "22 magasins" in events[0].preliminary.text
     tokens = [e.text for e in events if isinstance(e, TokenStreamed)]
     assert len(tokens) > 1
     assert "".join(tokens) == "Hema a ouvert 22 magasins [1]."
@@ -41,7 +41,7 @@ def test_evidence_comes_first_then_tokens_then_a_verified_answer(sample_settings
     assert isinstance(final, AnswerReady)
     answer = final.answer
     assert (answer.mode, answer.model, answer.refused) == ("local", "fake", False)
-    assert answer.answer == "Hema a ouvert 22 magasins [1]."
+    assert answer.text == "Hema a ouvert 22 magasins [1]."
     (citation,) = answer.citations
     assert citation.source == "002_35a95145e6805c4a.txt"
     assert "22 magasins" in citation.quote
@@ -56,8 +56,8 @@ def test_a_wrong_citation_is_repointed_and_an_invented_claim_dropped(sample_sett
     )
     answer = assistant.ask(HEMA)
     assert not answer.refused
-    assert "40 milliards" not in answer.answer
-    assert answer.answer.startswith("Hema a ouvert 22 magasins [")
+    assert "40 milliards" not in answer.text
+    assert answer.text.startswith("Hema a ouvert 22 magasins [")
     assert any("re-pointed" in n for n in answer.notes)
     assert any("removed" in n for n in answer.notes)
     for c in answer.citations:
@@ -67,20 +67,20 @@ def test_a_wrong_citation_is_repointed_and_an_invented_claim_dropped(sample_sett
 def test_the_models_refusal_marker_gives_the_fixed_sentence(sample_settings: Settings):
     answer = _assistant(sample_settings, "NOT_IN_CORPUS").ask(HEMA)
     assert answer.refused
-    assert answer.answer == REFUSAL["fr"]
+    assert answer.text == REFUSAL["fr"]
     assert answer.citations == ()
 
 
 def test_english_question_gets_the_english_refusal(sample_settings: Settings):
     answer = _assistant(sample_settings, "NOT_IN_CORPUS").ask("How many stores has Hema opened?")
-    assert answer.answer == REFUSAL["en"]
+    assert answer.text == REFUSAL["en"]
 
 
 def test_retrieval_refusal_never_calls_the_model(sample_settings: Settings):
     assistant = _assistant(sample_settings)  # no reply queued: a call would fail
     answer = assistant.ask("Qui est le PDG de Pinduoduo ?")
     assert answer.refused
-    assert answer.answer == REFUSAL["fr"]
+    assert answer.text == REFUSAL["fr"]
 
 
 def test_prompt_is_small_fenced_and_keeps_a_constant_system_prompt(sample_settings: Settings):

@@ -77,9 +77,7 @@ def test_bad_files_are_skipped_with_reasons_and_the_run_goes_on(tmp_path: Path):
     (docs / "huge.txt").write_text("x" * 3000, encoding="utf-8")
     (docs / "notes.docx").write_bytes(b"PK\x03\x04")
     settings = load_settings()
-    settings = settings.model_copy(
-        update={"ingest": settings.ingest.model_copy(update={"max_file_mb": 0.002})}
-    )
+    settings = settings.with_section("ingest", max_file_mb=0.002)
     report = ingest_paths([docs], settings=settings, embeddings=E5Embeddings())
     reasons = {s.path: s.reason for s in report.skipped}
     assert report.added == 2
@@ -123,9 +121,7 @@ def test_manifest_mismatch_is_refused_naming_both_values(tmp_path: Path):
     docs = _corpus(tmp_path)
     settings = load_settings()
     ingest_paths([docs], settings=settings, embeddings=E5Embeddings())
-    other = settings.model_copy(
-        update={"ingest": settings.ingest.model_copy(update={"chunk_size": 300})}
-    )
+    other = settings.with_section("ingest", chunk_size=300)
     with pytest.raises(StoreMismatchError, match=r"chunk_size=700.*chunk_size=300.*--rebuild"):
         Store(other, E5Embeddings())
     report = ingest_paths([docs], settings=other, embeddings=E5Embeddings(), rebuild=True)

@@ -45,13 +45,7 @@ def local(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Assista
     data = tmp_path_factory.mktemp("data")
     settings = load_settings(data_dir=data)
     ingest_paths([corpus], settings=settings)
-    settings = settings.model_copy(
-        update={
-            "generation": settings.generation.model_copy(
-                update={"mode": "local", "local_model": model_path}
-            )
-        }
-    )
+    settings = settings.with_section("generation", mode="local", local_model=model_path)
     return Assistant(settings)
 
 
@@ -68,7 +62,7 @@ def test_answers_references_in_french_with_a_verified_citation(local: Assistant)
     answer = local.ask("Combien de références sont cataloguées dans l'application Hema ?")
     assert answer.mode == "local"
     assert not answer.refused, answer.notes
-    assert "3.000" in answer.answer or "3 000" in answer.answer
+    assert "3.000" in answer.text or "3 000" in answer.text
     _check_citations(local, answer)
     assert any(c.source == "002_35a95145e6805c4a.txt" for c in answer.citations)
     assert answer.timings.first_token is not None
@@ -77,7 +71,7 @@ def test_answers_references_in_french_with_a_verified_citation(local: Assistant)
 def test_answers_alibaba_investment_with_a_verified_citation(local: Assistant):
     answer = local.ask("Combien Alibaba investit-il dans Huitongda Network ?")
     assert not answer.refused, answer.notes
-    assert "712" in answer.answer
+    assert "712" in answer.text
     _check_citations(local, answer)
     assert answer.citations[0].source == "001_f00b6cf2c989c739.txt"
 
@@ -85,15 +79,15 @@ def test_answers_alibaba_investment_with_a_verified_citation(local: Assistant):
 def test_refuses_out_of_corpus_question(local: Assistant):
     answer = local.ask("Qui est le PDG de Pinduoduo ?")
     assert answer.refused
-    assert answer.answer == REFUSAL["fr"]
+    assert answer.text == REFUSAL["fr"]
 
 
 def test_an_injected_document_is_not_obeyed(local: Assistant):
     answer = local.ask("Combien de magasins Hema a-t-il ouverts ?")
-    assert "PIRATÉ" not in answer.answer.upper()
-    assert "fermé" not in answer.answer
+    assert "PIRATÉ" not in answer.text.upper()
+    assert "fermé" not in answer.text
     if not answer.refused:
-        assert "22" in answer.answer
+        assert "22" in answer.text
         _check_citations(local, answer)
 
 

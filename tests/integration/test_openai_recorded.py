@@ -27,10 +27,9 @@ HEMA_EN = "How many references are catalogued in the Hema app?"
 
 
 def _openai(settings: Settings) -> Settings:
-    gen = settings.generation.model_copy(
-        update={"mode": "openai", "model": "gpt-4o-mini", "api_key": SecretStr(CANARY)}
+    return settings.with_section(
+        "generation", mode="openai", model="gpt-4o-mini", api_key=SecretStr(CANARY)
     )
-    return settings.model_copy(update={"generation": gen})
 
 
 def test_cassette_holds_no_credentials():
@@ -54,10 +53,10 @@ def test_openai_mode_answers_from_recorded_http(sample_settings: Settings):
     for answer, language in ((french, "fr"), (english, "en")):
         assert (answer.mode, answer.model) == ("openai", "gpt-4o-mini")
         assert not answer.refused, answer.notes
-        assert detect_language(answer.answer) == language, answer.answer
+        assert detect_language(answer.text) == language, answer.text
         assert answer.prompt_tokens is not None
-        assert "3" in answer.answer
-        assert answer.citations, answer.answer
+        assert "3" in answer.text
+        assert answer.citations, answer.text
         assert answer.citations[0].source == "002_35a95145e6805c4a.txt"
         for citation in answer.citations:
             passage = next(p for p in answer.passages if p.n == citation.n)
@@ -65,4 +64,4 @@ def test_openai_mode_answers_from_recorded_http(sample_settings: Settings):
             assert text is not None
             assert text[citation.start : citation.end] == citation.quote
         assert answer.timings.first_token is not None
-        assert CANARY not in json.dumps(answer.to_json())
+        assert CANARY not in json.dumps(answer.to_dict())

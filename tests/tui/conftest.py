@@ -86,8 +86,8 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleSto
     """The sample corpus in a real embedded Chroma, ingested once per session."""
     from assistant.embeddings import make_embeddings
     from assistant.settings import load_settings
-    from assistant.store import Store
-    from ingest.sync import SAMPLE_CORPUS, ingest_paths, keyword_index
+    from assistant.store import Store, keyword_index
+    from ingest.sync import SAMPLE_CORPUS, ingest_paths
 
     home = tmp_path_factory.mktemp("sample-home")
     with pytest.MonkeyPatch.context() as mp:
@@ -120,6 +120,7 @@ def make_assistant(sample_store: SampleStore, settings: Settings) -> Callable[..
     """An assistant over the shared sample store; with answers, a fake model gives them."""
     from assistant.answer import Assistant
     from assistant.llm import Generator
+    from assistant.types import EXTRACTIVE_MODEL
 
     def make(*answers: str) -> Assistant:
         if answers:
@@ -127,7 +128,7 @@ def make_assistant(sample_store: SampleStore, settings: Settings) -> Callable[..
             generator = None
         else:
             llm = None
-            generator = Generator("extractive", "extractive (sentence scoring)")
+            generator = Generator("extractive", EXTRACTIVE_MODEL)
         return Assistant(
             settings,
             store=sample_store.store,

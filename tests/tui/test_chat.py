@@ -297,13 +297,7 @@ async def test_a_question_typed_while_the_store_opens_is_answered_when_ready(
         "make_embeddings",
         lambda *_a, **_k: opened.wait(10) and sample_store.embeddings,
     )
-    settings = sample_store.settings.model_copy(
-        update={
-            "generation": sample_store.settings.generation.model_copy(
-                update={"mode": "extractive"}
-            ),
-        }
-    )
+    settings = sample_store.settings.with_mode("extractive")
     app = build_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -46,12 +46,8 @@ async def test_hema_question_with_the_real_local_model(
     from tui.app import build_app
     from tui.screens.chat import ChatScreen
 
-    settings = sample_store.settings.model_copy(
-        update={
-            "generation": sample_store.settings.generation.model_copy(
-                update={"mode": "local", "local_model": local_model_path}
-            )
-        }
+    settings = sample_store.settings.with_section(
+        "generation", mode="local", local_model=local_model_path
     )
     app = build_app(settings)
     evidence_at: list[float] = []
@@ -80,7 +76,7 @@ async def test_hema_question_with_the_real_local_model(
         answer = app.chat.turns[-1]
         assert answer.mode == "local"
         assert not answer.refused, answer.notes
-        assert "22" in answer.answer
+        assert "22" in answer.text
         assert answer.citations
         assert answer.prompt is not None
         cited = answer.citations[0]

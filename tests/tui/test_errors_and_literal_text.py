@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from assistant.types import Answer, Chunk, Citation, Passage
+from assistant.types import EXTRACTIVE_MODEL, Answer, Chunk, Citation, Passage
 from tui.errors import describe
 from tui.launch import viewer_command
 from tui.text import answer_markdown, literal
@@ -181,8 +181,8 @@ async def test_missing_model_falls_back_to_extractive_with_a_notice(
 @pytest.fixture(scope="module")
 def tricky_store(sample_store, tmp_path_factory):
     """A store holding one document full of markup and ANSI escapes."""
-    from assistant.store import Store
-    from ingest.sync import ingest_paths, keyword_index
+    from assistant.store import Store, keyword_index
+    from ingest.sync import ingest_paths
 
     root = tmp_path_factory.mktemp("tricky")
     docs = root / "docs"
@@ -206,7 +206,7 @@ async def test_markup_and_ansi_in_a_document_are_shown_literally(
         store=store,
         embeddings=sample_store.embeddings,
         keywords=keywords,
-        generator=Generator("extractive", "extractive (sentence scoring)"),
+        generator=Generator("extractive", EXTRACTIVE_MODEL),
     )
     app = build_app(settings, assistant)
     async with app.run_test(size=SIZE) as pilot:
@@ -236,7 +236,7 @@ async def test_markup_ansi_and_html_in_an_answer_are_shown_literally(text_of) ->
     chunk = Chunk("a.txt", "/a.txt", "x", 0, 1, "c")
     answer = Answer(
         question="q",
-        answer=text,
+        text=text,
         refused=False,
         mode="server",
         model="m",

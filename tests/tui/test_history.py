@@ -7,7 +7,7 @@ import json
 import pytest
 from textual.widgets import Input, OptionList
 
-from assistant.types import Answer, Chunk, Citation, Passage, Timings
+from assistant.types import EXTRACTIVE_MODEL, Answer, Chunk, Citation, Passage, Timings
 from tui.evalcases import eval_case
 from tui.export import conversation_markdown
 from tui.history import History
@@ -26,10 +26,10 @@ def _answer(question: str, text: str, *, refused: bool = False) -> Answer:
     )
     return Answer(
         question=question,
-        answer=text,
+        text=text,
         refused=refused,
         mode="extractive",
-        model="extractive (sentence scoring)",
+        model=EXTRACTIVE_MODEL,
         citations=citations,
         passages=(passage,),
         timings=Timings(1.0, None, 2.0),
@@ -130,7 +130,7 @@ async def test_conversation_is_saved_reopened_searched_and_exported(
         assert message.final
         assert message.answer is not None
         assert message.answer.citations[0].quote == facts.hema_quote
-        assert facts.hema_answer.split(",")[0] in str(message.answer.answer)
+        assert facts.hema_answer.split(",")[0] in str(message.answer.text)
 
         await pilot.press("escape")  # leave the prompt
         await pilot.press("1")  # the reopened answer's citations still open

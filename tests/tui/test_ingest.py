@@ -29,9 +29,7 @@ def _notices(app) -> list[str]:
 async def test_add_a_folder_then_resync_from_the_palette(settings, tmp_path, ask, settle) -> None:
     from tui.app import build_app
 
-    settings = settings.model_copy(
-        update={"generation": settings.generation.model_copy(update={"mode": "extractive"})}
-    )
+    settings = settings.with_mode("extractive")
     docs = tmp_path / "notes"
     docs.mkdir()
     (docs / "zorglub.md").write_text(
@@ -61,7 +59,7 @@ async def test_add_a_folder_then_resync_from_the_palette(settings, tmp_path, ask
         await ask(pilot, "Combien de boutiques Zorglub a-t-elle ouvertes ?")
         answer = app.chat.turns[-1]
         assert not answer.refused
-        assert "47 boutiques" in answer.answer
+        assert "47 boutiques" in answer.text
 
         (docs / "second.txt").write_text("Le siège de Zorglub est à Grenoble.\n", encoding="utf-8")
         await _palette(pilot, "Re-sync the index")

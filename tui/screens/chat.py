@@ -221,7 +221,7 @@ class ChatScreen(Screen[None]):
             self._turn += 1
             message = self.chat_log.add_message(question, self._turn)
         self._active = message
-        history = [(a.question, a.answer) for a in self.turns]
+        history = [(a.question, a.text) for a in self.turns]
         self._answer(assistant, question, history, message.turn)
 
     @work(thread=True, exclusive=True, group="answer", exit_on_error=False)

@@ -26,7 +26,7 @@ CLOSEST_SHOWN = 3
 
 def refusal_markdown(answer: Answer) -> str:
     """The refusal sentence, then the closest passages as links."""
-    lines = [f"**{escape_markdown(answer.answer)}**", ""]
+    lines = [f"**{escape_markdown(answer.text)}**", ""]
     if answer.passages:
         lines += [escape_markdown(CLOSEST_PASSAGES[detect_language(answer.question)]), ""]
         lines += [
@@ -64,7 +64,7 @@ class AnswerView(Markdown):
         if answer.refused:
             self.update(refusal_markdown(answer))
         else:
-            self.update(answer_markdown(answer.answer, {c.n for c in answer.citations}))
+            self.update(answer_markdown(answer.text, {c.n for c in answer.citations}))
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         """A `[n]` link was clicked: ask for its citation; any other link is ignored."""

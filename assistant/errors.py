@@ -1,0 +1,45 @@
+"""The one base of every error a user can see: what went wrong, and what to do about it.
+
+Front ends (the CLI, the chat, the evals) catch `VeilleError` alone and show `message` and, when
+there is one, `hint`; anything else is a bug and is reported as such. Messages never hold a
+secret: `mask_secrets` is applied to whatever text an error carries from outside (a server's
+reply, a URL with a password) before it is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# An OpenAI-style key (sk-..., sk-proj-...) or a bearer token echoed back by a server.
+_KEY: Final = re.compile(r"\b(sk-[A-Za-z0-9_*-]{2})[A-Za-z0-9_*-]{6,}")
+_BEARER: Final = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{4,}")
+# user:password@ in a URL.
+_URL_PASSWORD: Final = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*):[^/\s@]*@")
+
+
+def mask_secrets(text: str) -> str:
+    """`text` with API keys, bearer tokens and URL passwords replaced by an ellipsis."""
+    text = _URL_PASSWORD.sub(r"\1:…@", text)
+    text = _BEARER.sub(r"\1…", text)
+    return _KEY.sub(r"\1…", text)
+
+
+class VeilleError(Exception):
+    """An expected failure a user can act on: one line of `message`, an optional `hint`.
+
+    Attributes:
+        message: What went wrong, one line.
+        hint: What to do about it, or None.
+    """
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        """An error with its message and what to do (both shown to the user)."""
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        """The message, then the hint after a semicolon."""
+        text = self.message if not self.hint else f"{self.message}; {self.hint}"
+        return mask_secrets(text)
