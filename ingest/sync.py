@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ from assistant.store import (
 )
 from assistant.types import IngestReport, SkippedFile
 from ingest.chunking import chunk_text
+from ingest.files import walk
 from ingest.loaders import SUPPORTED_SUFFIXES, SkipFileError, load_file
 
 if TYPE_CHECKING:
@@ -60,15 +61,6 @@ class _Tally:
     chunks_added: int = 0
     chunks_deleted: int = 0
     skipped: list[SkippedFile] = field(default_factory=list)
-
-
-def _walk(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.is_file():
-            yield path
 
 
 def ingest_paths(
@@ -155,7 +147,7 @@ def _sync_root(
     progress: Progress | None,
 ) -> None:
     whole_folder = files is None
-    candidates = list(_walk(root)) if files is None else files
+    candidates = walk(root).files if files is None else files
     known = store.documents_under(str(root))
     present = [p for p in candidates if p.suffix.lower() in SUPPORTED_SUFFIXES]
     if whole_folder and not present and known and not allow_empty:
