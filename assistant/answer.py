@@ -14,8 +14,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from assistant.analysis import detect_language
 from assistant.citations import verify
 from assistant.evidence import Evidence, extractive_answer, score_sentences
+from assistant.followup import looks_like_follow_up
 from assistant.prompts import (
     LANGUAGE_NAMES,
     PASSAGE_FORMAT,
@@ -25,10 +27,9 @@ from assistant.prompts import (
     REWRITE_USER_PROMPT,
     SYSTEM_PROMPT,
     USER_PROMPT,
-    detect_language,
 )
 from assistant.retrieval import HybridRetriever, Retrieval
-from assistant.text import looks_like_follow_up, sentence_spans
+from assistant.text import sentence_spans
 from assistant.types import EXTRACTIVE_MODEL, Answer, Citation, Passage, Timings
 
 if TYPE_CHECKING:

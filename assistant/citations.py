@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.analysis import analyse, fold
 from assistant.evidence import Evidence
+from assistant.numbers import numbers
 from assistant.prompts import CITATION_PATTERN, DROPPED_CLAIM_NOTE, REFUSAL_MARKER
-from assistant.text import analyse, fold, numbers, sentence_spans
+from assistant.text import sentence_spans
 from assistant.types import Citation, Passage
 
 

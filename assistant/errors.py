@@ -1,9 +1,10 @@
 """The one base of every error a user can see: what went wrong, and what to do about it.
 
 Front ends (the CLI, the chat, the evals) catch `VeilleError` alone and show `message` and, when
-there is one, `hint`; anything else is a bug and is reported as such. Messages never hold a
-secret: `mask_secrets` is applied to whatever text an error carries from outside (a server's
-reply, a URL with a password) before it is shown.
+there is one, `hint`; `describe` turns any other exception into one line for a notice (errors
+of the OpenAI client are named by class, so `openai` need not be imported). Nothing shown ever
+holds a secret: `mask_secrets` is applied to whatever text an error carries from outside (a
+server's reply echoing the key, a URL with a password).
 """
 
 from __future__ import annotations
@@ -43,3 +44,35 @@ class VeilleError(Exception):
         """The message, then the hint after a semicolon."""
         text = self.message if not self.hint else f"{self.message}; {self.hint}"
         return mask_secrets(text)
+
+
+MAX_LENGTH = 300
+"""Longest line `describe` returns."""
+
+_OPENAI_HINTS: Final = {
+    "APIConnectionError": (
+        "cannot reach the model server (is the network down, or the server stopped?)"
+    ),
+    "APITimeoutError": "the model server did not answer in time (generation.timeout_s)",
+    "AuthenticationError": "the API key was refused: check OPENAI_API_KEY / generation.api_key",
+    "PermissionDeniedError": "the API key may not use this model",
+    "NotFoundError": "the model server does not know this model: check generation.model",
+    "RateLimitError": "the model server is rate-limiting or out of quota; try again later",
+    "InternalServerError": "the model server failed; try again later",
+}
+
+
+def describe(exc: BaseException) -> str:
+    """One line for a notice or `veille: error:`, secrets masked, at most `MAX_LENGTH` long."""
+    name = type(exc).__name__
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, VeilleError):
+        line = str(exc)
+    elif type(exc).__module__.split(".")[0] == "openai" and name in _OPENAI_HINTS:
+        line = _OPENAI_HINTS[name]
+    elif isinstance(exc, OSError) and message:
+        line = message
+    else:
+        line = f"{name}: {message}" if message else name
+    line = mask_secrets(" ".join(line.split()))
+    return line if len(line) <= MAX_LENGTH else line[: MAX_LENGTH - 1] + "…"

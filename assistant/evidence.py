@@ -13,7 +13,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.text import analyse, fold, numbers, sentence_spans
+from assistant.analysis import analyse, fold
+from assistant.numbers import numbers
+from assistant.text import sentence_spans
 from assistant.types import Citation, Passage
 
 _QUANTITY = re.compile(

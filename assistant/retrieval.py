@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.text import analyse
+from assistant.analysis import analyse
 from assistant.types import Chunk, Passage
 
 if TYPE_CHECKING:

@@ -40,11 +40,11 @@ from pathlib import Path
 from typing import Any
 
 import assistant.keyword as keyword_module
+from assistant.analysis import STOP_WORDS, _stemmer, analyse, fold, words
 from assistant.answer import Assistant
 from assistant.keyword import KeywordIndex
 from assistant.retrieval import rrf_fuse
 from assistant.settings import Settings, load_settings
-from assistant.text import STOP_WORDS, _stemmer, analyse, fold, words
 from evals import metrics
 from evals.questions import Question, load_questions
 from evals.runner import RetrieverMode, RunOptions, evaluate
@@ -74,8 +74,8 @@ GRID = {
     "candidates": CANDIDATES,
 }
 DEPTH = 20
-_TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*")  # assistant.text's word pattern
-_ELISION = re.compile(  # assistant.text's elisions, apostrophe or typographic \u2019
+_TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*")  # assistant.analysis's word pattern
+_ELISION = re.compile(  # assistant.analysis's elisions, apostrophe or typographic \u2019
     r"\b(?:l|d|j|m|n|s|t|c|qu|lorsqu|puisqu|jusqu|quoiqu)['\u2019]", re.IGNORECASE
 )
 

@@ -18,8 +18,8 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from assistant.errors import describe
 from tui.commands import VeilleCommands
-from tui.errors import describe
 from tui.messages import AssistantFailed, AssistantLoaded, ModelWarmed
 from tui.screens.chat import ChatScreen
 

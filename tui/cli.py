@@ -241,7 +241,8 @@ def _ask(args: argparse.Namespace) -> int:
     else:
         print(final.text)
     if final.refused:
-        from assistant.prompts import CLOSEST_PASSAGES, detect_language
+        from assistant.analysis import detect_language
+        from assistant.prompts import CLOSEST_PASSAGES
 
         print("\n" + CLOSEST_PASSAGES[detect_language(final.question)])
         for p in final.passages[:3]:

@@ -11,7 +11,8 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from assistant.prompts import CITATION_PATTERN, CLOSEST_PASSAGES, detect_language
+from assistant.analysis import detect_language
+from assistant.prompts import CITATION_PATTERN, CLOSEST_PASSAGES
 from tui.text import literal, short
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ import pytest
 import vcr
 from pydantic import SecretStr
 
+from assistant.analysis import detect_language
 from assistant.answer import Assistant
-from assistant.prompts import detect_language
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.integration

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
+from assistant.errors import describe
 from assistant.types import EXTRACTIVE_MODEL, Answer, Chunk, Citation, Passage
-from tui.errors import describe
 from tui.launch import viewer_command
 from tui.text import answer_markdown, literal
 from tui.widgets.answer_view import AnswerView

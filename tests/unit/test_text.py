@@ -1,6 +1,9 @@
 import pytest
 
-from assistant.text import analyse, fold, looks_like_follow_up, numbers, sentence_spans
+from assistant.analysis import analyse, fold
+from assistant.followup import looks_like_follow_up
+from assistant.numbers import numbers
+from assistant.text import sentence_spans
 
 
 def test_sentences_do_not_break_on_abbreviations_or_decimals():

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.errors import describe
+from assistant.errors import describe
 from tui.export import conversation_markdown, export_path
 from tui.text import literal, short
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Markdown
 
-from assistant.prompts import CLOSEST_PASSAGES, detect_language
+from assistant.analysis import detect_language
+from assistant.prompts import CLOSEST_PASSAGES
 from tui.messages import CitationSelected
 from tui.text import answer_markdown, escape_markdown, short
 
