@@ -18,6 +18,7 @@ from assistant.analysis import detect_language
 from assistant.citations import verify
 from assistant.evidence import Evidence, extractive_answer, score_sentences
 from assistant.followup import looks_like_follow_up
+from assistant.llm import model_error
 from assistant.prompts import (
     LANGUAGE_NAMES,
     PASSAGE_FORMAT,
@@ -27,6 +28,7 @@ from assistant.prompts import (
     REWRITE_USER_PROMPT,
     SYSTEM_PROMPT,
     USER_PROMPT,
+    fenced,
 )
 from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.text import sentence_spans
@@ -221,7 +223,9 @@ class Assistant:
             by_passage.setdefault(ev.n, []).append(ev)
         blocks = [
             PASSAGE_FORMAT.format(
-                n=n, source=evs[0].passage.source, text=_with_context(evs).replace("\n", " ")
+                n=n,
+                source=fenced(evs[0].passage.source),
+                text=fenced(_with_context(evs).replace("\n", " ")),
             )
             for n, evs in by_passage.items()
         ]
@@ -243,17 +247,23 @@ class Assistant:
         pieces: list[str] = []
         first_token: float | None = None
         prompt_tokens: int | None = None
-        for chunk in self.llm.stream(messages):
-            usage = chunk.usage_metadata if isinstance(chunk, AIMessageChunk) else None
-            if usage and usage.get("input_tokens"):
-                prompt_tokens = int(usage["input_tokens"])
-            piece = chunk.content if isinstance(chunk.content, str) else ""
-            if not piece:
-                continue
-            if first_token is None:
-                first_token = _ms(started)
-            pieces.append(piece)
-            yield TokenStreamed(piece)
+        try:
+            for chunk in self.llm.stream(messages):
+                usage = chunk.usage_metadata if isinstance(chunk, AIMessageChunk) else None
+                if usage and usage.get("input_tokens"):
+                    prompt_tokens = int(usage["input_tokens"])
+                piece = chunk.content if isinstance(chunk.content, str) else ""
+                if not piece:
+                    continue
+                if first_token is None:
+                    first_token = _ms(started)
+                pieces.append(piece)
+                yield TokenStreamed(piece)
+        except Exception as exc:
+            error = model_error(exc, self.generator)
+            if error is None:
+                raise
+            raise error from None
         raw = "".join(pieces).strip()
         timings = Timings(retrieve=base.timings.retrieve, first_token=first_token, total=0.0)
         generated = replace(
@@ -300,7 +310,13 @@ class Assistant:
         prompt = REWRITE_USER_PROMPT.format(
             history="\n".join(f"- {q}" for q in previous), question=question
         )
-        reply = self.llm.invoke([SystemMessage(REWRITE_SYSTEM_PROMPT), HumanMessage(prompt)])
+        try:
+            reply = self.llm.invoke([SystemMessage(REWRITE_SYSTEM_PROMPT), HumanMessage(prompt)])
+        except Exception as exc:
+            error = model_error(exc, self.generator)
+            if error is None:
+                raise
+            raise error from None
         text = reply.content if isinstance(reply.content, str) else ""
         text = text.strip().strip('"').splitlines()[0].strip() if text.strip() else ""
         return text if 3 <= len(text) <= 300 else question

@@ -68,8 +68,15 @@ def describe(exc: BaseException) -> str:
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if isinstance(exc, VeilleError):
         line = str(exc)
-    elif type(exc).__module__.split(".")[0] == "openai" and name in _OPENAI_HINTS:
-        line = _OPENAI_HINTS[name]
+    elif client := next(
+        (
+            c.__name__
+            for c in type(exc).__mro__
+            if c.__module__.split(".")[0] == "openai" and c.__name__ in _OPENAI_HINTS
+        ),
+        None,
+    ):
+        line = _OPENAI_HINTS[client]
     elif isinstance(exc, OSError) and message:
         line = message
     else:

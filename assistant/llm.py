@@ -120,3 +120,45 @@ def make_chat_model(settings: Settings, generator: Generator) -> BaseChatModel:
             kwargs["base_url"] = generator.base_url
         kwargs["api_key"] = gen.api_key if gen.api_key is not None else "not-needed"
     return ChatOpenAI(**kwargs)
+
+
+_SERVER_ERRORS = {
+    "APIConnectionError": "cannot connect to the model server at {url}",
+    "APITimeoutError": "the model server at {url} did not answer in time (generation.timeout_s)",
+    "AuthenticationError": "the model server at {url} refused the API key",
+    "PermissionDeniedError": "the API key may not use model {model} at {url}",
+    "NotFoundError": "the model server at {url} does not know model {model}",
+    "RateLimitError": "the model server at {url} is rate-limiting or out of quota",
+    "InternalServerError": "the model server at {url} failed",
+}
+_SETTING_HINTS = {
+    "openai": "check OPENAI_API_KEY / generation.api_key and generation.model, "
+    "or answer without a model: --mode extractive",
+    "server": "check OPENAI_BASE_URL / generation.base_url and generation.model, "
+    "or answer without a model: --mode extractive",
+    "local": "the bundled model server stopped; run the command again, "
+    "or answer without a model: --mode extractive",
+}
+
+
+def model_error(exc: BaseException, generator: Generator) -> GeneratorError | None:
+    """A one-line error naming the endpoint and the setting to fix, for an OpenAI-client error.
+
+    None for anything else. The client's own message is not repeated: servers echo the request,
+    key included, into it.
+    """
+    # langchain-openai re-raises the client's errors as subclasses of its own
+    # (OpenAIConnectionError(openai.APIConnectionError)): look for the client's class.
+    name = next(
+        (
+            cls.__name__
+            for cls in type(exc).__mro__
+            if cls.__module__.split(".")[0] == "openai" and cls.__name__ in _SERVER_ERRORS
+        ),
+        None,
+    )
+    if name is None:
+        return None
+    url = generator.base_url or ("the local model" if generator.mode == "local" else "OpenAI")
+    message = _SERVER_ERRORS[name].format(url=url, model=generator.model)
+    return GeneratorError(message, _SETTING_HINTS.get(generator.mode))

@@ -49,6 +49,16 @@ Answer ({language}), citing [n]:"""
 
 PASSAGE_FORMAT = "[{n}] ({source}) {text}"
 
+# A passage (or a file name) that writes `</passages>` would close the fence early and put what
+# follows outside the data; such tags are shown with look-alike angle brackets instead.
+_FENCE_TAG = re.compile(r"<\s*(/?)\s*(passages?)\s*>", re.IGNORECASE)
+
+
+def fenced(text: str) -> str:
+    """`text` safe inside the `<passages>` fence: no tag in it can open or close the fence."""
+    return _FENCE_TAG.sub(lambda m: f"‹{m.group(1)}{m.group(2)}›", text)
+
+
 LANGUAGE_NAMES = {"fr": "en français", "en": "in English"}
 
 REWRITE_SYSTEM_PROMPT = """Rewrite the user's last question as one standalone question, using the conversation only to resolve what it refers to. Keep its language. Output only the question."""

@@ -81,12 +81,15 @@ class HybridRetriever:
             bm25 = self.keywords.search(question, n)
         dense_ids = [c.chunk_id for c, _ in dense]
         bm25_ids = [cid for cid, _ in bm25]
+        # Twice k fused candidates, so that k remain once copies of the same text (one article
+        # saved under two names, a syndicated copy) are kept only once.
         fused = rrf_fuse(
             [(dense_ids, self.settings.dense_weight), (bm25_ids, self.settings.bm25_weight)],
             rrf_k=self.settings.rrf_k,
-        )[:k]
+        )[: 2 * k]
         chunks = {c.chunk_id: c for c, _ in dense}
         chunks.update(self.store.get_chunks([cid for cid, _ in fused if cid not in chunks]))
+        fused = _distinct_texts(fused, chunks)[:k]
         similarity = {c.chunk_id: s for c, s in dense}
         dense_rank = {cid: i for i, cid in enumerate(dense_ids, 1)}
         bm25_rank = {cid: i for i, cid in enumerate(bm25_ids, 1)}
@@ -110,6 +113,24 @@ class HybridRetriever:
             keyword_coverage=coverage,
             milliseconds=(time.perf_counter() - started) * 1000,
         )
+
+
+def _distinct_texts(
+    fused: list[tuple[str, float]], chunks: dict[str, Chunk]
+) -> list[tuple[str, float]]:
+    """The fused ranking without chunks whose text (whitespace aside) a better one already has."""
+    seen: set[str] = set()
+    kept: list[tuple[str, float]] = []
+    for cid, score in fused:
+        chunk = chunks.get(cid)
+        if chunk is None:
+            continue
+        key = " ".join(chunk.text.split())
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append((cid, score))
+    return kept
 
 
 def _coverage(question: str, text: str) -> float:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -154,10 +154,19 @@ def _default_data_dir() -> Path:
 
 
 def config_file() -> Path | None:
-    """The TOML file that settings are read from, if any."""
+    """The TOML file that settings are read from, if any.
+
+    Raises:
+        SettingsError: `$VEILLE_CONFIG` names a file that does not exist (a typo there must
+            not silently fall back to the defaults).
+    """
     explicit = os.environ.get("VEILLE_CONFIG")
     if explicit:
-        return Path(explicit)
+        path = Path(explicit).expanduser()
+        if not path.is_file():
+            msg = f"settings file {path} (VEILLE_CONFIG) not found"
+            raise SettingsError(msg, "fix the path or unset VEILLE_CONFIG")
+        return path
     for candidate in (
         Path.cwd() / "veille.toml",
         Path(platformdirs.user_config_dir(APP_NAME)) / "veille.toml",
@@ -221,6 +230,19 @@ class Settings(BaseSettings):
         default_factory=GenerationSettings, description="Answer generation."
     )
 
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir_is_a_folder(cls, value: Any) -> Any:
+        # An empty VEILLE_DATA_DIR would silently mean the current directory.
+        if isinstance(value, str | Path) and not str(value).strip():
+            msg = "is empty: give a folder, or unset VEILLE_DATA_DIR for the default"
+            raise ValueError(msg)
+        path = Path(value).expanduser() if isinstance(value, str | Path) else value
+        if isinstance(path, Path) and path.exists() and not path.is_dir():
+            msg = f"{path} is a file, not a folder"
+            raise ValueError(msg)
+        return path
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -246,9 +268,24 @@ class Settings(BaseSettings):
         return self.with_section("generation", mode=mode) if mode is not None else self
 
     def with_section(self, section: str, **values: Any) -> Settings:
-        """A copy with fields of one section replaced: `with_section("ingest", chunk_size=300)`."""
+        """A copy with fields of one section replaced: `with_section("ingest", chunk_size=300)`.
+
+        The new values are validated as the settings file's would be.
+
+        Raises:
+            SettingsError: A value is out of its field's bounds; the message names it.
+        """
+        from pydantic import ValidationError
+
         current = getattr(self, section)
-        return self.model_copy(update={section: current.model_copy(update=values)})
+        try:
+            replaced = type(current).model_validate({**dict(current), **values})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join([section, *(str(p) for p in err["loc"])])
+            msg = f"invalid setting {where}: {err['msg']}"
+            raise SettingsError(msg) from None
+        return self.model_copy(update={section: replaced})
 
     @property
     def chroma_dir(self) -> Path:
@@ -290,7 +327,8 @@ def load_settings(**overrides: Any) -> Settings:
         where = ".".join(str(p) for p in err["loc"])
         path = config_file()
         origin = f" (settings file {path})" if path else ""
-        msg = f"invalid setting {where}: {err['msg']}{origin}"
+        detail = str(err["msg"]).removeprefix("Value error, ")
+        msg = f"invalid setting {where}: {detail}{origin}"
         raise SettingsError(msg) from None
     except (OSError, ValueError) as exc:  # e.g. a TOML syntax error
         path = config_file()

@@ -71,3 +71,13 @@ def shorten(text: str, width: int = 160) -> str:
     """One line of at most `width` characters (whitespace folded, an ellipsis if cut)."""
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+# C0 controls but tab and newline, DEL, and C1 controls: what a terminal may act on (clear the
+# screen, set the title) if a file name, a document or a model's output reaches it raw.
+_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` safe to write to a terminal: control characters shown as `\\xNN`, never sent."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -1,9 +1,11 @@
 """The `veille` command line: ingest, ask, chat, eval, status.
 
 A thin front end over `assistant/` and `ingest/`: it parses flags into `Settings`, calls the
-core, and renders results. Expected failures (bad settings, empty store, busy store, missing
-folder, model unavailable) print one line `veille: error: ...` and exit 1; nothing here
-prints a secret. Textual is imported only by `veille chat`, so `ask` starts fast.
+core, and renders results. Expected failures (bad arguments or settings, empty store, busy
+store, missing folder, model unavailable: every `VeilleError`) print one line
+`veille: error: ...` and exit 1; nothing here prints a secret, and text that came from a
+document, a file name or a model is written with its control characters escaped, so it cannot
+drive the terminal. Textual is imported only by `veille chat`, so `ask` starts fast.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NoReturn
 
+from assistant.errors import VeilleError, describe
+from assistant.text import printable, shorten
 from assistant.types import MODE_CHOICES
 
 if TYPE_CHECKING:
@@ -26,8 +30,24 @@ if TYPE_CHECKING:
 SAMPLE_QUESTION = "Combien de magasins Hema a-t-il ouverts ?"
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error exits 1 with one `veille: error:` line, as documented."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"veille: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("veille")
+    except PackageNotFoundError:  # pragma: no cover - run from a tree that was never installed
+        return "unknown"
+
+
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
     common.add_argument(
         "--data-dir",
         type=Path,
@@ -40,14 +60,15 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> _Parser:
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="veille",
         description="Ask questions about a folder of documents; answers cite their sources.",
         parents=[common],
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"veille {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("ingest", parents=[common], help="sync folders into the store")
     p.add_argument(
@@ -84,46 +105,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace, mode: ModeSetting | None = None) -> Settings:
-    from assistant.settings import load_settings
+    from assistant.settings import SettingsError, load_settings
 
     if "config" in args:
-        os.environ["VEILLE_CONFIG"] = str(args.config)
         if not args.config.is_file():
             msg = f"settings file {args.config} not found"
-            raise _UserError(msg)
-    overrides: dict[str, Any] = {}
+            raise SettingsError(msg)
+        os.environ["VEILLE_CONFIG"] = str(args.config)
+    overrides: dict[str, object] = {}
     if "data_dir" in args:
         overrides["data_dir"] = args.data_dir
     settings = load_settings(**overrides)
     return settings.with_mode(mode)
-
-
-class _UserError(Exception):
-    """An expected failure: one line, exit 1."""
-
-
-def _expected_errors() -> tuple[type[BaseException], ...]:
-    from assistant.llm import GeneratorError
-    from assistant.lock import StoreBusyError
-    from assistant.settings import SettingsError
-    from assistant.store import StoreError
-    from ingest.sync import IngestError
-
-    errors: list[type[BaseException]] = [
-        _UserError,
-        SettingsError,
-        StoreError,
-        StoreBusyError,
-        IngestError,
-        GeneratorError,
-    ]
-    try:
-        from assistant.local_model import ModelUnavailableError
-
-        errors.append(ModelUnavailableError)
-    except ImportError:
-        pass
-    return tuple(errors)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,13 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("veille: interrupted", file=sys.stderr)
         return 130
-    except _expected_errors() as exc:
-        print(f"veille: error: {exc}", file=sys.stderr)
+    except VeilleError as exc:
+        print(f"veille: error: {printable(describe(exc))}", file=sys.stderr)
         return 1
     except Exception as exc:
         if os.environ.get("VEILLE_DEBUG"):
             raise
-        print(f"veille: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"veille: error: {printable(describe(exc))}", file=sys.stderr)
         print("veille: set VEILLE_DEBUG=1 for the traceback", file=sys.stderr)
         return 1
 
@@ -204,7 +197,9 @@ def _ingest(args: argparse.Namespace) -> int:
             bar.stop()
     if not args.quiet:
         for skipped in report.skipped:
-            print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+            print(
+                f"skipped {printable(skipped.path)}: {printable(skipped.reason)}", file=sys.stderr
+            )
     print(report.summary())
     return 0
 
@@ -212,17 +207,23 @@ def _ingest(args: argparse.Namespace) -> int:
 def _ask(args: argparse.Namespace) -> int:
     from assistant.answer import AnswerReady, Assistant, TokenStreamed
 
+    question = args.question.strip()
+    if not question:
+        msg = "the question is empty"
+        raise VeilleError(msg, 'ask something, e.g. veille ask "Combien de magasins Hema a-t-il ?"')
     settings = _settings(args, mode=args.mode)
+    if args.k is not None:
+        # The same bounds as the setting's (retrieval.k), checked before anything is opened.
+        settings = settings.with_section("retrieval", k=args.k)
     assistant = Assistant(settings)
     final = None
     streamed = False
     pieces: list[str] = []
-
-    for event in assistant.stream(args.question, k=args.k):
+    for event in assistant.stream(question, k=args.k):
         if isinstance(event, TokenStreamed):
             # --json prints one object at the end; streamed tokens are for people.
             if not args.json:
-                sys.stdout.write(event.text)
+                sys.stdout.write(printable(event.text))
                 sys.stdout.flush()
                 pieces.append(event.text)
                 streamed = True
@@ -231,41 +232,47 @@ def _ask(args: argparse.Namespace) -> int:
     if final is None:  # pragma: no cover - the stream always ends with an answer
         return 1
     if args.json:
-        print(json.dumps(final.to_dict(), ensure_ascii=False, indent=2))
+        print(_json_for_terminal(final.to_dict()))
         return 0
     if streamed:
         sys.stdout.write("\n")
         if final.text.split() != "".join(pieces).split():
             # Verification changed the streamed text (re-pointed, dropped, or refused).
-            print("\nChecked answer: " + final.text)
+            print("\nChecked answer: " + printable(final.text))
     else:
-        print(final.text)
+        print(printable(final.text))
     if final.refused:
         from assistant.analysis import detect_language
         from assistant.prompts import CLOSEST_PASSAGES
 
         print("\n" + CLOSEST_PASSAGES[detect_language(final.question)])
         for p in final.passages[:3]:
-            print(f"  [{p.n}] {p.source}: {_short(p.chunk.text)}")
+            print(f"  [{p.n}] {printable(p.source)}: {printable(shorten(p.chunk.text))}")
     else:
         print()
         for c in final.citations:
-            print(f"  [{c.n}] {c.source} @{c.start}-{c.end}: «{_short(c.quote)}»")
+            quote = printable(shorten(c.quote))
+            print(f"  [{c.n}] {printable(c.source)} @{c.start}-{c.end}: «{quote}»")
     for note in final.notes:
-        print(f"  note: {note}", file=sys.stderr)
+        print(f"  note: {printable(note)}", file=sys.stderr)
     t = final.timings
     first = f", first token {t.first_token:.0f} ms" if t.first_token is not None else ""
     print(
-        f"  ({final.mode}: {final.model}; retrieve {t.retrieve:.0f} ms{first}, "
+        f"  ({final.mode}: {printable(final.model)}; retrieve {t.retrieve:.0f} ms{first}, "
         f"total {t.total:.0f} ms)",
         file=sys.stderr,
     )
     return 0
 
 
-def _short(text: str, width: int = 160) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+def _json_for_terminal(data: object) -> str:
+    """JSON with non-ASCII text kept readable, but C1 controls escaped like C0 ones.
+
+    `json.dumps` escapes U+0000-U+001F itself; with `ensure_ascii=False` it would write U+0080-
+    U+009F raw, and some terminals act on those (U+009B is a control-sequence introducer).
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(f"\\u{ord(ch):04x}" if 0x7F <= ord(ch) <= 0x9F else ch for ch in text)
 
 
 def _status(args: argparse.Namespace) -> int:
