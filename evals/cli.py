@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.types import MODE_CHOICES, ModeSetting
-from evals.compare import ResultFileError, compare, load_result
+from evals.compare import compare
 from evals.questions import QuestionSetError, file_sha256, load_questions
-from evals.report import comparison_tables, print_summary, run_title
-from evals.runner import RunOptions, evaluate
+from evals.report import comparison_headline, comparison_tables, print_summary, run_title
+from evals.results import ResultFileError, load_result
+from evals.runner import RunOptions, evaluate_run
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from assistant.settings import Settings
+    from evals.results import QuestionResult, RunResult
 
 MODES = MODE_CHOICES
 
@@ -119,7 +121,7 @@ def _run(args: argparse.Namespace, settings: Settings, out: Console, err: Consol
     run = _with_progress(
         err,
         len(questions),
-        lambda progress: evaluate(
+        lambda progress: evaluate_run(
             questions,
             assistant,
             options,
@@ -132,12 +134,14 @@ def _run(args: argparse.Namespace, settings: Settings, out: Console, err: Consol
     print_summary(out, run)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(run, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        text = json.dumps(run.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        args.out.write_text(text, encoding="utf-8")
         print(f"results written to {args.out}", file=sys.stderr)
     return 0
 
 
-def _with_progress(err: Console, total: int, work: Any) -> dict[str, Any]:
+def _with_progress(err: Console, total: int, work: Any) -> RunResult:
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -160,8 +164,8 @@ def _with_progress(err: Console, total: int, work: Any) -> dict[str, Any]:
         task = bar.add_task("eval", total=total, score="")
         tally = {"done": 0, "good": 0}
 
-        def progress(done: int, total: int, result: dict[str, Any]) -> None:
-            metrics = result.get("metrics", {})
+        def progress(done: int, total: int, result: QuestionResult) -> None:
+            metrics = result.metrics
             outcome = metrics.get("correct")
             if outcome is None:
                 outcome = next((v for m, v in metrics.items() if m.startswith("hit@")), None)
@@ -170,10 +174,14 @@ def _with_progress(err: Console, total: int, work: Any) -> dict[str, Any]:
                 tally["good"] += bool(outcome)
             score = f"{tally['good']}/{tally['done']} ok" if tally["done"] else ""
             bar.update(
-                task, completed=done, total=total, description=result["id"][:24], score=score
+                task,
+                completed=done,
+                total=total,
+                description=escape(result.id[:24]),  # the column reads markup; an id is text
+                score=score,
             )
 
-        run: dict[str, Any] = work(progress)
+        run: RunResult = work(progress)
     return run
 
 
@@ -184,17 +192,21 @@ def _compare(out: Console, path_a: Path, path_b: Path) -> int:
         _error(exc)
         return 1
     comparison = compare(a, b, name_a="A", name_b="B")
+    first = comparison_headline(comparison)
+    if first is not None:
+        out.print(first, markup=False, highlight=False, soft_wrap=True)
     for name, path, run in (("A", path_a, a), ("B", path_b, b)):
-        line = f"{name}: {path} ({run_title(run['config'])})"
+        line = f"{name}: {path} ({run_title(run.config)})"
         out.print(line, markup=False, highlight=False, soft_wrap=True)
     for table in comparison_tables(comparison):
         out.print(table)
-    if a["config"].get("questions_sha256") != b["config"].get("questions_sha256"):
+    if a.config.get("questions_sha256") != b.config.get("questions_sha256"):
         print("note: the two runs used different question sets", file=sys.stderr)
     if comparison.only_in_a or comparison.only_in_b:
         out.print(
             f"{comparison.only_in_a} question(s) only in {path_a.name}, "
             f"{comparison.only_in_b} only in {path_b.name}",
+            markup=False,
             highlight=False,
         )
     if not comparison.flips:

@@ -3,20 +3,22 @@
 A flip is a question, present in both runs, whose outcome changed: its answer became correct
 or wrong (`correct`), or its expected source entered or left the first k passages (`hit@k`).
 Settings that differ between the runs are listed too, so a change in a metric can be read
-against what changed in the configuration.
+against what changed in the configuration. The wrong-but-cited rate comes first; a run saved
+before it was in the summary gets it computed from its results.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import VeilleError
+from evals.runner import wrong_but_cited
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from evals.results import QuestionResult, RunResult
 
+HEADLINE = "headline"
+"""The group of the summary's top-level values (`wrong_but_cited`)."""
 FLIP_METRICS = ("correct",)
 CONFIG_KEYS = (
     "questions_sha256",
@@ -33,10 +35,6 @@ CONFIG_KEYS = (
     "store",
     "veille_version",
 )
-
-
-class ResultFileError(VeilleError):
-    """A file is not a `veille eval --out` result; the message names it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,23 +81,6 @@ class Comparison:
     only_in_b: int = 0
 
 
-def load_result(path: Path) -> dict[str, Any]:
-    """Read a RESULT.json written by `veille eval --out`.
-
-    Raises:
-        ResultFileError: The file is missing or does not hold summary, config and results.
-    """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        msg = f"cannot read result file {path}: {exc}"
-        raise ResultFileError(msg) from None
-    if not isinstance(data, dict) or not {"summary", "config", "results"} <= data.keys():
-        msg = f"{path}: not a `veille eval --out` result (no summary/config/results)"
-        raise ResultFileError(msg)
-    return data
-
-
 def _flatten(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in config.items():
@@ -111,20 +92,29 @@ def _flatten(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _hit_metric(result: dict[str, Any]) -> str | None:
-    return next((m for m in result.get("metrics", {}) if m.startswith("hit@")), None)
+def _hit_metric(result: QuestionResult) -> str | None:
+    return next((m for m in result.metrics if m.startswith("hit@")), None)
 
 
-def compare(
-    a: dict[str, Any], b: dict[str, Any], *, name_a: str = "A", name_b: str = "B"
-) -> Comparison:
+def _groups(run: RunResult) -> dict[str, dict[str, Any]]:
+    """The summary as groups of metrics, its top-level values in the `headline` group first."""
+    headline = {k: v for k, v in run.summary.items() if not isinstance(v, dict)}
+    answered = any(r.answer is not None for r in run.results)
+    if "wrong_but_cited" not in headline and answered:  # saved before it was summarised
+        headline = {"wrong_but_cited": wrong_but_cited(run.results), **headline}
+    groups = {k: v for k, v in run.summary.items() if isinstance(v, dict)}
+    return {HEADLINE: headline, **groups} if headline else groups
+
+
+def compare(a: RunResult, b: RunResult, *, name_a: str = "A", name_b: str = "B") -> Comparison:
     """Compare run `a` (before) with run `b` (after)."""
     rows: list[Row] = []
-    for group in dict.fromkeys([*a["summary"], *b["summary"]]):
-        ga, gb = a["summary"].get(group, {}), b["summary"].get(group, {})
+    groups_a, groups_b = _groups(a), _groups(b)
+    for group in dict.fromkeys([*groups_a, *groups_b]):
+        ga, gb = groups_a.get(group, {}), groups_b.get(group, {})
         rows.extend(Row(group, m, ga.get(m), gb.get(m)) for m in dict.fromkeys([*ga, *gb]))
-    by_id_a = {r["id"]: r for r in a["results"]}
-    by_id_b = {r["id"]: r for r in b["results"]}
+    by_id_a = {r.id: r for r in a.results}
+    by_id_b = {r.id: r for r in b.results}
     flips: list[Flip] = []
     for qid, ra in by_id_a.items():
         rb = by_id_b.get(qid)
@@ -134,12 +124,12 @@ def compare(
         for metric in names:
             if metric is None:
                 continue
-            va, vb = ra.get("metrics", {}).get(metric), rb.get("metrics", {}).get(metric)
+            va, vb = ra.metrics.get(metric), rb.metrics.get(metric)
             if va is None or vb is None or bool(va) == bool(vb):
                 continue
-            flips.append(Flip(qid, str(ra.get("question", "")), metric, bool(va), bool(vb)))
-    ca = _flatten({k: a["config"].get(k) for k in CONFIG_KEYS if k in a["config"]})
-    cb = _flatten({k: b["config"].get(k) for k in CONFIG_KEYS if k in b["config"]})
+            flips.append(Flip(qid, ra.question, metric, bool(va), bool(vb)))
+    ca = _flatten({k: a.config.get(k) for k in CONFIG_KEYS if k in a.config})
+    cb = _flatten({k: b.config.get(k) for k in CONFIG_KEYS if k in b.config})
     changes = [
         (key, ca.get(key), cb.get(key))
         for key in dict.fromkeys([*ca, *cb])

@@ -146,6 +146,12 @@ def normalize_numbers(text: str) -> str:
     A dot followed by exactly three digits is a thousands separator (French usage), so
     "8.73" stays a decimal but "1.500" reads as 1500; a comma between digits is a decimal
     comma, so an English "6,100" reads as 6.1.
+
+    This deliberately differs from the core's number canonicaliser (`assistant.numbers.numbers`,
+    used by verification), which reads a three-digit group after a comma as thousands
+    ("6,100" -> 6100, English convention). The metrics stay independent of the code under
+    test on purpose: a scorer that shared the verifier's reading would share its mistakes and
+    could never catch them. tests/unit/test_eval_metrics.py shows the difference.
     """
     text = _SPACES.sub(" ", text)
     text = _THOUSANDS.sub(lambda m: re.sub(r"[ .]", "", m.group()), text)
@@ -249,6 +255,27 @@ def alce_citation_scores(
 
 
 # -- refusals ----------------------------------------------------------------------------------
+
+
+def is_correct(answerable: bool, refused: bool, containment: float | None) -> bool:
+    """The `correct` of one question.
+
+    An answerable question is correct when it is answered (not refused) and an accepted
+    answer is contained in the answer; an unanswerable one when it is refused.
+    """
+    return (containment == 1.0 and not refused) if answerable else refused
+
+
+def wrong_but_cited(refused: Sequence[bool], correct: Sequence[bool]) -> float | None:
+    """Share of all questions answered (not refused) and not `correct`; None without any.
+
+    An answered unanswerable question counts (it is never correct): the failure a reader
+    cannot see, since Veille only shows an answer with a verified citation.
+    """
+    pairs = list(zip(refused, correct, strict=True))
+    if not pairs:
+        return None
+    return sum(not r and not c for r, c in pairs) / len(pairs)
 
 
 def refusal_scores(refused: Sequence[bool], answerable: Sequence[bool]) -> dict[str, float | None]:

@@ -1,10 +1,14 @@
-"""Question sets: JSON Lines files read into typed `Question`s, with line-numbered errors.
+"""Question sets: JSON Lines read into typed `Question`s with line-numbered errors, and written.
 
 One object per line: `{"id", "question", "answers": [...], "sources": [...], "answerable"}`.
 `answers` are accepted answer strings (any one counts), `sources` the documents that hold the
 answer (paths relative to the ingested root, or file names). Unanswerable questions have
 `answerable: false` and empty lists; `answerable` may be left out, and then means "has an
 answer or a source". Blank lines and lines starting with `#` are skipped.
+
+The writer sits beside the reader: `save_eval_case` appends a chat turn as one line of
+`data_dir/eval_cases.jsonl` (the question, the answer without its `[n]` markers, the files it
+cited, and whether the corpus answered it at all), a set `veille eval` reads like any other.
 """
 
 from __future__ import annotations
@@ -15,9 +19,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import VeilleError
+from assistant.text import strip_citations
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from assistant.settings import Settings
+    from assistant.types import Answer
+
+EVAL_CASES_FILE = "eval_cases.jsonl"
 
 
 class QuestionSetError(VeilleError):
@@ -79,9 +89,15 @@ def load_questions(path: Path) -> list[Question]:
         QuestionSetError: The file is missing, a line is not valid, or an id repeats.
     """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        data = path.read_bytes()
     except OSError as exc:
         msg = f"cannot read question set {path}: {exc.strerror or exc}"
+        raise QuestionSetError(msg) from None
+    try:
+        lines = data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        at = data.count(b"\n", 0, exc.start) + 1
+        msg = f"{path}:{at}: not UTF-8 text (byte {exc.start}); save the set as UTF-8"
         raise QuestionSetError(msg) from None
     questions: list[Question] = []
     seen: set[str] = set()
@@ -109,3 +125,63 @@ def load_questions(path: Path) -> list[Question]:
 def file_sha256(path: Path) -> str:
     """The question set's digest, recorded in results so runs on different sets don't compare."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- writing: eval cases saved from the chat ---------------------------------------------------
+
+
+def eval_cases_path(settings: Settings) -> Path:
+    """Where the chat appends eval cases."""
+    return settings.data_dir / EVAL_CASES_FILE
+
+
+def eval_case(answer: Answer) -> dict[str, Any]:
+    """The eval-set line for one answer."""
+    digest = hashlib.sha256(answer.question.strip().encode("utf-8")).hexdigest()[:12]
+    sources = list(dict.fromkeys(c.source for c in answer.citations))
+    return {
+        "id": f"chat-{digest}",
+        "question": answer.question,
+        "answers": [] if answer.refused else [strip_citations(answer.text)],
+        "sources": sources,
+        "answerable": not answer.refused,
+    }
+
+
+def save_eval_case(path: Path, answer: Answer) -> dict[str, Any] | None:
+    """Append the answer as one eval case to `path`.
+
+    `veille eval` refuses a set whose ids repeat: a case saved twice is not written again
+    (None is returned), and another answer to the same question gets a numbered id.
+
+    Returns:
+        The case written, or None if the same case is already in the file.
+    """
+    case = eval_case(answer)
+    existing = _existing_cases(path)
+    if case in existing.values():
+        return None
+    base, n = case["id"], 2
+    while case["id"] in existing:
+        case["id"] = f"{base}-{n}"
+        n += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(case, ensure_ascii=False) + "\n")
+    return case
+
+
+def _existing_cases(path: Path) -> dict[str, Any]:
+    cases: dict[str, Any] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return cases
+    for line in lines:
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a hand-edited line; `veille eval` will say what is wrong with it
+        if isinstance(obj, dict) and "id" in obj:
+            cases[str(obj["id"])] = obj
+    return cases

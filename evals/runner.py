@@ -2,10 +2,11 @@
 
 `run_eval` asks each question through the same `Assistant` that `veille ask` uses (one
 instance, so the model stays loaded), or with `retrieval_only` calls only its retriever. Each
-result is the `ask --json` object plus the question's id, expected answers and sources, the
-ranked sources the retrieval metrics were computed on, and the per-question metrics;
-`summarise` turns the results into the run's summary. The output is plain JSON-ready data, so
-`compare` and the tables read saved runs and fresh ones alike.
+result is a `QuestionResult` (evals/results.py): the answer, the question's id, expected answers
+and sources, the ranked sources the retrieval metrics were computed on, and the per-question
+metrics; `summarise` turns the results into the run's summary. `evaluate_run` gives the run as a
+`RunResult`, whose `to_dict()` is RESULT.json, so `compare` and the tables read saved runs and
+fresh ones alike.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import os
 import platform
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from assistant.types import Timings
 from evals import metrics
+from evals.results import RETRIEVAL_ONLY_MODE, Metric, QuestionResult, RunResult
 
 if TYPE_CHECKING:
     from assistant.answer import Assistant
@@ -28,12 +31,11 @@ if TYPE_CHECKING:
     from evals.questions import Question
 
 RetrieverMode = Literal["hybrid", "dense", "bm25"]
-Progress = Callable[[int, int, dict[str, Any]], None]
+Progress = Callable[[int, int, QuestionResult], None]
 """Called as progress(done, total, result) after each question."""
 
 MRR_DEPTH = 20
 NDCG_DEPTH = 10
-RETRIEVAL_ONLY_MODE = "retrieval-only"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,7 @@ def retrieval_metric_names(k: int) -> list[str]:
     return [*dict.fromkeys(names), f"ndcg@{NDCG_DEPTH}"]
 
 
-def retrieval_metrics(ranking: Sequence[str], expected: Sequence[str], k: int) -> dict[str, Any]:
+def retrieval_metrics(ranking: Sequence[str], expected: Sequence[str], k: int) -> dict[str, Metric]:
     """Per-question retrieval metrics; None for questions without expected sources."""
     return {
         f"hit@{k}": metrics.hit_at_k(ranking, expected, k),
@@ -75,26 +77,22 @@ def retrieval_metrics(ranking: Sequence[str], expected: Sequence[str], k: int) -
     }
 
 
-def answer_metrics(
-    question: Question,
-    answer: dict[str, Any],
-    valid: Sequence[bool],
-) -> dict[str, Any]:
-    """Per-question answer, citation and refusal metrics of an `ask --json` object.
+def answer_metrics(question: Question, answer: Answer, valid: Sequence[bool]) -> dict[str, Metric]:
+    """Per-question answer, citation and refusal metrics of an answer.
 
     `valid[i]` says whether citation i's quote is at its offsets in its document.
     """
-    refused = bool(answer["refused"])
-    text = "" if refused else str(answer["answer"])
+    refused = answer.refused
+    text = "" if refused else answer.text
     answers = question.answers if question.answerable else ()
-    cited = [str(c["source"]) for c in answer["citations"]]
-    quotes = [str(c["quote"]) for c in answer["citations"]]
+    cited = [c.source for c in answer.citations]
+    quotes = [c.quote for c in answer.citations]
     contained = metrics.contains_answer(text, answers)
-    out: dict[str, Any] = {
+    out: dict[str, Metric] = {
         "containment": contained,
         "exact_match": metrics.exact_match(text, answers),
         "f1": metrics.token_f1(text, answers),
-        "correct": (contained == 1.0 and not refused) if question.answerable else refused,
+        "correct": metrics.is_correct(question.answerable, refused, contained),
         "citations": len(cited),
         "citations_valid": sum(valid),
         "cites_expected_source": None,
@@ -123,76 +121,54 @@ class _Documents:
         return self._texts[doc_id]
 
 
-def _base_result(question: Question) -> dict[str, Any]:
-    return {
-        "id": question.id,
-        "expected_answers": list(question.answers),
-        "expected_sources": list(question.sources),
-        "answerable": question.answerable,
-    }
-
-
 def _retrieve(assistant: Assistant, text: str, options: RunOptions) -> Retrieval:
     return assistant.retriever.retrieve(text, k=options.depth, mode=options.retriever)
 
 
 def _retrieval_only(
     assistant: Assistant, question: Question, options: RunOptions
-) -> dict[str, Any]:
+) -> QuestionResult:
     retrieval = _retrieve(assistant, question.question.strip(), options)
-    passages = []
-    for p in retrieval.passages[: options.k]:
-        entry = p.to_dict()
-        del entry["text"]  # thousands of questions: keep the file small, the ids say enough
-        passages.append(entry)
     ranking = [p.source for p in retrieval.passages]
-    return {
-        "question": question.question,
-        "answer": None,
-        "refused": None,
-        "mode": RETRIEVAL_ONLY_MODE,
-        "model": None,
-        "citations": [],
-        "passages": passages,
-        "timings_ms": {
-            "retrieve": round(retrieval.milliseconds, 1),
-            "first_token": None,
-            "total": round(retrieval.milliseconds, 1),
-        },
-        "standalone_question": None,
-        "notes": [],
-        "prompt_tokens": None,
-        **_base_result(question),
-        "ranked_sources": ranking,
-        "metrics": retrieval_metrics(ranking, question.sources, options.k),
-    }
+    return QuestionResult.for_question(
+        question,
+        # Thousands of questions: the ids say enough, the texts are not kept.
+        passages=tuple(
+            replace(p, chunk=replace(p.chunk, text="")) for p in retrieval.passages[: options.k]
+        ),
+        timings=Timings(retrieve=retrieval.milliseconds, total=retrieval.milliseconds),
+        ranked_sources=tuple(ranking),
+        metrics=retrieval_metrics(ranking, question.sources, options.k),
+    )
 
 
 def _with_answer(
     assistant: Assistant, question: Question, options: RunOptions, documents: _Documents
-) -> dict[str, Any]:
+) -> QuestionResult:
     answer: Answer = assistant.ask(question.question, k=options.k)
-    result = answer.to_dict()
     # The answerer saw the first k passages; the metrics rank deeper, with the same retriever
     # and question, so the first k of this ranking are the answerer's passages.
     retrieval = _retrieve(assistant, answer.standalone_question or answer.question, options)
     ranking = [p.source for p in retrieval.passages]
     shown = [p.chunk.chunk_id for p in answer.passages]
     if shown != [p.chunk.chunk_id for p in retrieval.passages[: len(shown)]]:
-        result["notes"] = [*result["notes"], "eval: the deeper ranking differs from the answer's"]
+        note = "eval: the deeper ranking differs from the answer's"
+        answer = replace(answer, notes=(*answer.notes, note))
     by_n = {p.n: p for p in answer.passages}
     valid = []
     for c in answer.citations:
         passage = by_n.get(c.n)
         document = documents.text(passage.chunk.doc_id) if passage is not None else None
         valid.append(metrics.quote_is_valid(document, c.start, c.end, c.quote))
-    result.update(_base_result(question))
-    result["ranked_sources"] = ranking
-    result["metrics"] = {
-        **retrieval_metrics(ranking, question.sources, options.k),
-        **answer_metrics(question, result, valid),
-    }
-    return result
+    return QuestionResult.for_question(
+        question,
+        answer=answer,
+        ranked_sources=tuple(ranking),
+        metrics={
+            **retrieval_metrics(ranking, question.sources, options.k),
+            **answer_metrics(question, answer, valid),
+        },
+    )
 
 
 class _FixedRetriever:
@@ -214,7 +190,7 @@ def run_eval(
     options: RunOptions,
     *,
     progress: Progress | None = None,
-) -> list[dict[str, Any]]:
+) -> list[QuestionResult]:
     """Run every question; one result per question, in order.
 
     A question whose answer fails (a model timeout, a server error) gets an `error` entry
@@ -223,7 +199,7 @@ def run_eval(
     if options.retriever != "hybrid" and not options.retrieval_only:
         assistant.retriever = _FixedRetriever(assistant.retriever, options.retriever)  # type: ignore[assignment]
     documents = _Documents(assistant)
-    results: list[dict[str, Any]] = []
+    results: list[QuestionResult] = []
     for i, question in enumerate(questions, 1):
         try:
             if options.retrieval_only:
@@ -231,12 +207,7 @@ def run_eval(
             else:
                 result = _with_answer(assistant, question, options, documents)
         except Exception as exc:  # noqa: BLE001 - one failed question must not end a long run
-            result = {
-                "question": question.question,
-                **_base_result(question),
-                "error": f"{type(exc).__name__}: {exc}",
-                "metrics": {},
-            }
+            result = QuestionResult.for_question(question, error=f"{type(exc).__name__}: {exc}")
         results.append(result)
         if progress is not None:
             progress(i, len(questions), result)
@@ -246,48 +217,69 @@ def run_eval(
 # -- summary -----------------------------------------------------------------------------------
 
 
-def _values(results: Sequence[dict[str, Any]], name: str) -> list[Any]:
-    return [r["metrics"].get(name) for r in results]
+def _values(results: Sequence[QuestionResult], name: str) -> list[float | None]:
+    return [r.metrics.get(name) for r in results]
 
 
-def summarise(results: Sequence[dict[str, Any]], options: RunOptions) -> dict[str, Any]:
-    """The run's summary: counts, then one group of metrics per kind, then latency."""
-    ok = [r for r in results if "error" not in r]
-    answerable = [r for r in ok if r["answerable"]]
-    summary: dict[str, Any] = {
-        "counts": {
-            "questions": len(results),
-            "answerable": sum(r["answerable"] for r in results),
-            "unanswerable": sum(not r["answerable"] for r in results),
-            "errors": len(results) - len(ok),
-        },
-        "retrieval": {
-            name: metrics.mean(_values(ok, name)) for name in retrieval_metric_names(options.k)
-        },
+def _count(results: Sequence[QuestionResult], name: str) -> int:
+    return sum(int(r.metrics.get(name) or 0) for r in results)
+
+
+def wrong_but_cited(results: Sequence[QuestionResult]) -> float | None:
+    """Share of the answered questions (not failed) given an answer that is not `correct`.
+
+    Refused answers are never wrong-but-cited; answered unanswerable questions always are.
+    None for a run without answers (retrieval-only).
+    """
+    answered = [r for r in results if r.answer is not None and not r.failed]
+    return metrics.wrong_but_cited(
+        [bool(r.refused) for r in answered], [bool(r.metrics.get("correct")) for r in answered]
+    )
+
+
+def summarise(results: Sequence[QuestionResult], options: RunOptions) -> dict[str, Any]:
+    """The run's summary: the headline rate, counts, one group of metrics per kind, latency.
+
+    `wrong_but_cited` comes first (answered runs only): the share of all questions (failed
+    ones left out, as everywhere in the summary) answered and not correct.
+    """
+    ok = [r for r in results if not r.failed]
+    answerable = [r for r in ok if r.answerable]
+    summary: dict[str, Any] = {}
+    if not options.retrieval_only:
+        summary["wrong_but_cited"] = wrong_but_cited(ok)
+    summary["counts"] = {
+        "questions": len(results),
+        "answerable": sum(r.answerable for r in results),
+        "unanswerable": sum(not r.answerable for r in results),
+        "errors": len(results) - len(ok),
+    }
+    summary["retrieval"] = {
+        name: metrics.mean(_values(ok, name)) for name in retrieval_metric_names(options.k)
     }
     if not options.retrieval_only:
-        refused = [bool(r["refused"]) for r in ok]
+        refused = [bool(r.refused) for r in ok]
         summary["counts"]["refused"] = sum(refused)
         summary["answer"] = {
             "containment": metrics.mean(_values(answerable, "containment")),
             "exact_match": metrics.mean(_values(answerable, "exact_match")),
             "f1": metrics.mean(_values(answerable, "f1")),
-            "correct": metrics.mean(float(v) for v in _values(ok, "correct")),
+            "correct": metrics.mean(float(bool(v)) for v in _values(ok, "correct")),
         }
-        n_citations = sum(_values(ok, "citations"))
+        n_citations = _count(ok, "citations")
         summary["citations"] = {
-            "validity": sum(_values(ok, "citations_valid")) / n_citations if n_citations else None,
+            "validity": _count(ok, "citations_valid") / n_citations if n_citations else None,
             "cites_expected_source": metrics.mean(_values(ok, "cites_expected_source")),
             "alce_recall": metrics.mean(_values(ok, "alce_citation_recall")),
             "alce_precision": metrics.mean(_values(ok, "alce_citation_precision")),
             "per_answer": metrics.mean(
-                float(r["metrics"]["citations"]) for r in ok if not r["refused"]
+                float(r.metrics.get("citations") or 0) for r in ok if not r.refused
             ),
         }
-        refusal = metrics.refusal_scores(refused, [bool(r["answerable"]) for r in ok])
+        refusal = metrics.refusal_scores(refused, [r.answerable for r in ok])
         paperqa = metrics.paperqa_scores(
             [bool(v) for v in _values(answerable, "correct")],
-            [bool(r["refused"]) for r in answerable],
+            [bool(r.refused) for r in answerable],
         )
         summary["refusal"] = {
             "precision": refusal["precision"],
@@ -298,8 +290,9 @@ def summarise(results: Sequence[dict[str, Any]], options: RunOptions) -> dict[st
         }
     latency: dict[str, float | None] = {}
     phases = ("retrieve",) if options.retrieval_only else ("retrieve", "first_token", "total")
+    timings = [t.to_dict() for r in ok if (t := r.phase_timings) is not None]
     for phase in phases:
-        values = [r["timings_ms"].get(phase) for r in ok]
+        values = [t.get(phase) for t in timings]
         latency[f"{phase}_p50"] = metrics.percentile(values, 50)
         latency[f"{phase}_p95"] = metrics.percentile(values, 95)
     summary["latency_ms"] = latency
@@ -358,6 +351,30 @@ def _version() -> str:
         return "unknown"
 
 
+def evaluate_run(
+    questions: Sequence[Question],
+    assistant: Assistant,
+    options: RunOptions,
+    *,
+    questions_file: str = "",
+    questions_sha256: str = "",
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run and score a set."""
+    config = run_config(
+        assistant,
+        options,
+        questions_file=questions_file,
+        questions_sha256=questions_sha256,
+        limit=limit,
+    )
+    started = time.perf_counter()
+    results = run_eval(questions, assistant, options, progress=progress)
+    config["seconds"] = round(time.perf_counter() - started, 1)
+    return RunResult(summary=summarise(results, options), config=config, results=tuple(results))
+
+
 def evaluate(
     questions: Sequence[Question],
     assistant: Assistant,
@@ -369,14 +386,12 @@ def evaluate(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Run and score a set: the `{"summary", "config", "results"}` object of RESULT.json."""
-    config = run_config(
+    return evaluate_run(
+        questions,
         assistant,
         options,
         questions_file=questions_file,
         questions_sha256=questions_sha256,
         limit=limit,
-    )
-    started = time.perf_counter()
-    results = run_eval(questions, assistant, options, progress=progress)
-    config["seconds"] = round(time.perf_counter() - started, 1)
-    return {"summary": summarise(results, options), "config": config, "results": results}
+        progress=progress,
+    ).to_dict()

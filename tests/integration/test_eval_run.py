@@ -126,6 +126,7 @@ def test_per_question_metrics(good_run: dict[str, Any]) -> None:
 
 def test_summary(good_run: dict[str, Any]) -> None:
     s = good_run["summary"]
+    assert s["wrong_but_cited"] == 0.0  # every answer right, the unanswerable one refused
     assert s["counts"] == {
         "questions": 3,
         "answerable": 2,
@@ -177,7 +178,9 @@ def test_cli_extractive_run_writes_results(
     assert run["config"]["mode"] == "extractive"
     assert run["config"]["limit"] == 2
     assert len(run["results"]) == 2
-    assert "containment" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[0].startswith("wrong-but-cited ")  # the headline comes first
+    assert "containment" in printed
 
 
 def test_cli_retrieval_only(

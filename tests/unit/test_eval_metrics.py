@@ -102,6 +102,22 @@ def test_normalize_answer(text: str, normal: str) -> None:
     assert m.normalize_answer(text) == normal
 
 
+def test_number_reading_is_independent_of_the_core() -> None:
+    # On purpose: the scorer reads French conventions, the verifier (assistant.text.numbers)
+    # reads a three-digit group after a comma as thousands. Sharing one would share its errors.
+    from assistant.numbers import numbers
+
+    assert m.normalize_numbers("6,100") == "6.100"  # French decimal comma: 6.1
+    assert numbers("6,100") == {"6100"}  # English thousands: 6100
+    assert m.contains_answer("6100 salariés", ["6,100"]) == 0.0
+    assert numbers("6100 salariés") == numbers("6,100")
+    # Where the conventions agree, so do the two readings.
+    assert m.normalize_numbers("3 000") == "3000"
+    assert numbers("3 000") == {"3000"}
+    assert m.normalize_numbers("712,2") == "712.2"
+    assert numbers("712,2") == {"712.2"}
+
+
 def test_thousands_forms_are_equal() -> None:
     forms = {m.normalize_answer(s) for s in ("3 000", "3.000", "3000", "3\u00a0000")}
     assert forms == {"3000"}
@@ -193,6 +209,20 @@ def test_refusal_scores_without_refusals_or_unanswerable() -> None:
     }
     assert m.refusal_scores([True], [True]) == {"precision": 0.0, "recall": None, "f1": None}
     assert m.refusal_scores([], []) == {"precision": None, "recall": None, "f1": None}
+
+
+def test_correct_and_wrong_but_cited() -> None:
+    assert m.is_correct(True, False, 1.0)  # answerable, answered, contains it
+    assert not m.is_correct(True, False, 0.0)  # answered wrong
+    assert not m.is_correct(True, True, None)  # answerable, refused
+    assert m.is_correct(False, True, None)  # unanswerable, refused
+    assert not m.is_correct(False, False, None)  # unanswerable, answered
+    # answered right, answered wrong, refused right, unanswerable answered, answerable refused
+    refused = [False, False, True, False, True]
+    correct = [True, False, True, False, False]
+    assert m.wrong_but_cited(refused, correct) == pytest.approx(2 / 5)
+    assert m.wrong_but_cited([True], [False]) == 0.0  # a refusal is never wrong-but-cited
+    assert m.wrong_but_cited([], []) is None
 
 
 def test_paperqa_accuracy_and_precision() -> None:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from evals.questions import load_questions
-from evals.squad import SquadFormatError, convert, main, paragraph_file_name, slug
+from evals.squad import (
+    HeldOutError,
+    SquadFormatError,
+    convert,
+    main,
+    paragraph_file_name,
+    slug,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -143,3 +150,101 @@ def test_main(squad_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "3 paragraphs from 2 articles" in capsys.readouterr().out
     assert main([str(tmp_path / "missing.json"), "--out", str(tmp_path / "o")]) == 1
     assert "evals.squad: error" in capsys.readouterr().err
+
+
+# -- held-out articles: near-miss unanswerable questions ---------------------------------------
+
+
+def three_articles(tmp_path: Path) -> Path:
+    data = {
+        "version": "1.1",
+        "data": [
+            *TINY["data"],
+            {
+                "title": "Cuisine",
+                "paragraphs": [
+                    {
+                        "context": "La blanquette cuit deux heures.",
+                        "qas": [
+                            {
+                                "id": "q4",
+                                "question": "Combien de temps cuit la blanquette ?",
+                                "answers": [{"text": "deux heures", "answer_start": 19}],
+                            }
+                        ],
+                    }
+                ],
+            },
+        ],
+    }
+    path = tmp_path / "three.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+ARTICLE_OF = {"q1": 0, "q2": 1, "q3": 1, "q4": 2}
+ARTICLE_FILES = {0: "0000_", 1: "0001_", 2: "0002_"}
+
+
+def test_held_out_articles_leave_the_corpus_and_their_questions_become_unanswerable(
+    tmp_path: Path,
+) -> None:
+    squad = three_articles(tmp_path)
+    done = convert(squad, tmp_path / "out", unanswerable_articles=1, seed=3)
+    assert len(done.held_out) == 1
+    names = [p.name for p in (tmp_path / "out" / "corpus").iterdir()]
+    kept = {a for a, prefix in ARTICLE_FILES.items() if any(n.startswith(prefix) for n in names)}
+    assert len(kept) == 2  # one article's paragraphs are gone, the others' all there
+    (held,) = set(ARTICLE_FILES) - kept
+    assert done.paragraphs == len(names)
+    questions = {q.id: q for q in load_questions(tmp_path / "out" / "questions.jsonl")}
+    assert set(questions) == set(ARTICLE_OF)  # every question kept
+    for qid, article in ARTICLE_OF.items():
+        q = questions[qid]
+        if article == held:
+            assert not q.answerable
+            assert q.answers == q.sources == ()
+        elif qid != "q3":  # q3 is unanswerable in the file itself (SQuAD v2)
+            assert q.answerable
+            assert q.sources
+            assert all((tmp_path / "out" / "corpus" / s).is_file() for s in q.sources)
+    assert done.unanswerable == sum(not q.answerable for q in questions.values())
+
+
+def test_the_held_out_choice_is_seeded(tmp_path: Path) -> None:
+    squad = three_articles(tmp_path)
+    chosen = {
+        seed: convert(squad, tmp_path / f"s{seed}", unanswerable_articles=1, seed=seed).held_out
+        for seed in range(8)
+    }
+    again = convert(squad, tmp_path / "again", unanswerable_articles=1, seed=5).held_out
+    assert again == chosen[5]
+    assert len(set(chosen.values())) > 1  # the seed changes the choice
+    none = convert(squad, tmp_path / "none")
+    assert none.held_out == ()
+    assert none.paragraphs == 4
+
+
+def test_held_out_count_out_of_range(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    squad = three_articles(tmp_path)
+    with pytest.raises(HeldOutError, match="between 0 and 2"):
+        convert(squad, tmp_path / "out", unanswerable_articles=3)
+    argv = [str(squad), "--out", str(tmp_path / "o"), "--unanswerable-articles", "-1"]
+    assert main(argv) == 1
+    assert "evals.squad: error: --unanswerable-articles -1" in capsys.readouterr().err
+
+
+def test_main_with_held_out_articles(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    squad = three_articles(tmp_path)
+    (tmp_path / "PROVENANCE.md").write_text("# Three\n", encoding="utf-8")
+    argv = [str(squad), "--out", str(tmp_path / "o"), "--unanswerable-articles", "2", "--seed", "1"]
+    assert main(argv) == 0
+    assert "2 article(s) held out" in capsys.readouterr().out
+    assert "2 articles were held out" in (tmp_path / "o" / "PROVENANCE.md").read_text("utf-8")
+
+
+def test_a_squad_file_not_in_utf8(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.json"
+    bad.write_bytes(b'{"data": [{"title": "\xe9t\xe9"}]}')
+    with pytest.raises(SquadFormatError, match="not SQuAD-format"):
+        convert(bad, tmp_path / "out")
