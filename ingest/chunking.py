@@ -2,7 +2,8 @@
 
 A chunk is a few sentences (up to `chunk_size` characters, never cutting a sentence unless the
 sentence alone is longer), and the next chunk repeats the last `overlap` sentences so an answer
-spanning a chunk boundary is still found whole. Every chunk's text is exactly
+spanning a chunk boundary is still found whole (fewer when they would leave no room for a new
+sentence: every chunk brings text the previous one did not have). Every chunk's text is exactly
 `document_text[start:end]`, which is what makes citation offsets checkable.
 """
 
@@ -45,7 +46,12 @@ def chunk_text(
         if j + 1 >= len(spans):
             break
         # Step forward, repeating up to `overlap` sentences but always making progress.
-        i = max(i + 1, j + 1 - overlap)
+        nxt = max(i + 1, j + 1 - overlap)
+        # Repeat fewer when the repeated sentences leave no room for the next one: a chunk of
+        # repeated sentences alone would only be a copy of part of this one.
+        while nxt <= j and spans[j + 1][1] - spans[nxt][0] > chunk_size:
+            nxt += 1
+        i = nxt
     return chunks
 
 

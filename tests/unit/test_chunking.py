@@ -34,3 +34,13 @@ def test_a_sentence_longer_than_a_chunk_is_cut_at_spaces():
 
 def test_empty_text_has_no_chunks():
     assert chunk_text("   \n ", source="a", doc_id="a") == []
+
+
+def test_no_chunk_is_only_a_repeat_of_the_previous_one():
+    # Repeating "Cccc…" alone would leave no room for the long last sentence, so the chunk
+    # after the first starts at the new sentence instead of copying part of the first.
+    text = "Aaaa. Bbbb. Cccccccccccccc. " + "D" * 25 + "."
+    chunks = chunk_text(text, source="a", doc_id="a", chunk_size=30, overlap=1)
+    assert [c.text for c in chunks] == ["Aaaa. Bbbb. Cccccccccccccc.", "D" * 25 + "."]
+    for prev, nxt in itertools.pairwise(chunks):
+        assert nxt.end > prev.end
