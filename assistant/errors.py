@@ -77,7 +77,8 @@ def describe(exc: BaseException) -> str:
         None,
     ):
         line = _OPENAI_HINTS[client]
-    elif isinstance(exc, OSError) and message:
+    elif isinstance(exc, RuntimeError | ValueError | OSError) and message:
+        # Library errors of these kinds carry the whole story in their message.
         line = message
     else:
         line = f"{name}: {message}" if message else name

@@ -123,7 +123,7 @@ def make_chat_model(settings: Settings, generator: Generator) -> BaseChatModel:
 
 
 _SERVER_ERRORS = {
-    "APIConnectionError": "cannot connect to the model server at {url}",
+    "APIConnectionError": "cannot reach the model server at {url} (connection failed)",
     "APITimeoutError": "the model server at {url} did not answer in time (generation.timeout_s)",
     "AuthenticationError": "the model server at {url} refused the API key",
     "PermissionDeniedError": "the API key may not use model {model} at {url}",

@@ -64,7 +64,7 @@ _CITATION_MARKERS: Final = re.compile(r"\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]")
 
 def strip_citations(text: str) -> str:
     """The text without its `[n]` / `[n, m]` citation markers, whitespace collapsed."""
-    return " ".join(_CITATION_MARKERS.sub(" ", text).split())
+    return " ".join(_CITATION_MARKERS.sub("", text).split())
 
 
 def shorten(text: str, width: int = 160) -> str:

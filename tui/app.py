@@ -5,31 +5,50 @@ pass an assistant with a fake model; `veille chat` passes none and the app build
 background worker, so the prompt is usable at once while the store opens and the model loads
 (the status line says "loading model…"). Errors become notices. An unexpected crash exits
 non-zero with one line, never Textual's traceback with locals (they can hold API keys).
+
+The app owns the state the chat does not: the assistant's lifecycle (`state`, an
+`AssistantState`: loading, ready or failed) and the ingest run (`ingest`), both reactives the
+chat screen is bound to (attributes down); workers report with messages (up). Ingests run from
+here, through `tui.ingest_worker`, and reopen the store when they finish.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import var
 
 from assistant.errors import describe
-from tui.commands import VeilleCommands
-from tui.messages import AssistantFailed, AssistantLoaded, ModelWarmed
+from tui.ingest_worker import (
+    IngestFailed,
+    IngestFinished,
+    IngestProgressed,
+    ingest_running,
+    start_ingest,
+)
+from tui.messages import AssistantFailed, AssistantLoaded, AssistantState, ModelWarmed
 from tui.screens.chat import ChatScreen
+from tui.screens.folder import AddFolderScreen
+from tui.widgets.ingest_progress import IngestRun
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from langchain_core.embeddings import Embeddings
     from rich.console import RenderableType
+    from textual.binding import BindingType
+    from textual.screen import Screen
 
     from assistant.answer import Assistant
+    from assistant.conversations import History
     from assistant.settings import Settings
-    from tui.history import History
 
 
 class VeilleApp(App[None]):
@@ -37,25 +56,37 @@ class VeilleApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("veille.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Veille"
-    COMMANDS: ClassVar = App.COMMANDS | {VeilleCommands}
-    BINDINGS: ClassVar = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    state: var[AssistantState] = var(AssistantState(), init=False)
+    """The assistant's lifecycle; the chat screen is bound to it."""
+    ingest: var[IngestRun | None] = var(None, init=False)
+    """The ingest run under way, if any; the chat screen's progress line is bound to it."""
 
     def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
         super().__init__()
         self.settings = settings
-        self.assistant: Assistant | None = None
         self._given = assistant
-        self.loading = True
-        """Whether the assistant is still being built."""
-        self.load_error: str | None = None
-        self.history: History | None = None
         self.embeddings: Embeddings | None = assistant.embeddings if assistant is not None else None
         """The embedding model, shared by every assistant the app builds and by ingests."""
+        self.history: History | None = None
+        self._history_error: str | None = None
+        try:
+            from assistant.conversations import History
+
+            self.history = History(settings.history_db)
+        except Exception as exc:  # noqa: BLE001 - the chat works without saving
+            self._history_error = describe(exc)
 
     @property
-    def export_dir(self) -> Path:
-        """Where conversations are exported."""
-        return self.settings.data_dir / "exports"
+    def assistant(self) -> Assistant | None:
+        """Who answers now (None until a store has opened)."""
+        return self.state.assistant
+
+    @property
+    def loading(self) -> bool:
+        """Whether the assistant is being built."""
+        return self.state.phase == "loading"
 
     @property
     def chat(self) -> ChatScreen:
@@ -67,17 +98,28 @@ class VeilleApp(App[None]):
         raise LookupError(msg)
 
     def get_default_screen(self) -> ChatScreen:
-        """The chat is the app's only base screen."""
-        return ChatScreen()
+        """The chat is the app's only base screen; it renders the app's state."""
+        chat = ChatScreen(self.settings, self.history)
+        return chat.data_bind(VeilleApp.state, VeilleApp.ingest)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's commands, and the app's own (they have no key)."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Add a folder",
+            "Ingest a folder; the chat keeps answering meanwhile",
+            self.action_add_folder,
+        )
+        yield SystemCommand(
+            "Re-sync the index", "Ingest again the folders already in the store", self.action_resync
+        )
 
     def on_mount(self) -> None:
-        """Open the history, then build the assistant in the background."""
-        from tui.history import History
-
-        try:
-            self.history = History(self.settings.history_db)
-        except Exception as exc:  # noqa: BLE001 - the chat works without saving
-            self.notify(f"Conversations will not be saved: {describe(exc)}", severity="warning")
+        """Build the assistant in the background (say if conversations cannot be saved)."""
+        if self._history_error is not None:
+            self.notify(
+                f"Conversations will not be saved: {self._history_error}", severity="warning"
+            )
         # After the first refresh the chat screen is composed, so the loader's report has a
         # status line to land on.
         self.call_after_refresh(self._load, self._given)
@@ -91,10 +133,9 @@ class VeilleApp(App[None]):
 
     def reload_assistant(self) -> None:
         """Open the store again (after an ingest); the current assistant answers meanwhile."""
-        if self.assistant is None:
-            self.loading = True
-            self.chat.status.activity = "opening the store…"
-        self._load(None, reuse=self.assistant)
+        if self.state.assistant is None:
+            self.state = AssistantState("loading")
+        self._load(None, reuse=self.state.assistant)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, given: Assistant | None, reuse: Assistant | None = None) -> None:
@@ -140,12 +181,16 @@ class VeilleApp(App[None]):
 
     def on_assistant_loaded(self, message: AssistantLoaded) -> None:
         """Answer with this assistant from now on; load its model in the background."""
-        first = self.assistant is None or message.assistant.generator != self.assistant.generator
-        self.assistant = message.assistant
-        self.loading = False
-        self.load_error = None
+        current = self.state.assistant
+        first = current is None or message.assistant.generator != current.generator
         warming = first and message.assistant.mode != "extractive"
-        self.chat.assistant_ready(message, warming=warming)
+        self.state = AssistantState(
+            "ready",
+            message.assistant,
+            documents=message.documents,
+            chunks=message.chunks,
+            warming=warming,
+        )
         if message.note:
             self.notify(message.note, title="Model unavailable", severity="warning", timeout=10)
         if first:
@@ -153,9 +198,12 @@ class VeilleApp(App[None]):
 
     def on_assistant_failed(self, message: AssistantFailed) -> None:
         """Say why the chat cannot answer, and what to do."""
-        self.loading = False
-        self.load_error = message.error
-        self.chat.assistant_unavailable(message.error)
+        self.state = AssistantState(
+            "failed",
+            self.state.assistant,
+            error=message.error,
+            empty_store=message.empty_store,
+        )
         hint = (
             " (Ctrl+P, then “Add a folder”, ingests one from here)" if message.empty_store else ""
         )
@@ -187,13 +235,54 @@ class VeilleApp(App[None]):
 
     def on_model_warmed(self, message: ModelWarmed) -> None:
         """The model is loaded (or is not coming): clear "loading model…"."""
-        self.chat.status.activity = ""
+        self.state = replace(self.state, warming=False)
 
-    # -- palette actions -----------------------------------------------------------------------
+    # -- ingest ----------------------------------------------------------------------------------
 
-    def action_help(self) -> None:
-        """F1 from anywhere."""
-        self.chat.action_help()
+    def action_add_folder(self) -> None:
+        """Ask for a folder, then ingest it."""
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.start_ingest([path])
+
+        self.push_screen(AddFolderScreen(), chosen)
+
+    def action_resync(self) -> None:
+        """Ingest again every folder already in the store (new, changed and deleted files)."""
+        if self.state.assistant is None:
+            self.notify("Nothing ingested yet: add a folder first (Ctrl+P, Add a folder).")
+            return
+        self.start_ingest(None)
+
+    def start_ingest(self, paths: list[Path] | None) -> None:
+        """Run an ingest in the background; the chat keeps answering meanwhile."""
+        if ingest_running(self):
+            self.notify("An ingest is already running.", severity="warning")
+            return
+        self.ingest = IngestRun(str(paths[0]) if paths else "known folders")
+        start_ingest(
+            self,
+            paths,
+            settings=self.settings,
+            embeddings=self.embeddings,
+            assistant=self.state.assistant,
+        )
+
+    def on_ingest_progressed(self, message: IngestProgressed) -> None:
+        """Advance the progress line."""
+        self.ingest = IngestRun(message.name, message.done, message.total)
+
+    def on_ingest_finished(self, message: IngestFinished) -> None:
+        """Report, then open the new index."""
+        self.ingest = None
+        self.notify(message.report.summary(), title="Ingest done", timeout=8)
+        self.reload_assistant()
+
+    def on_ingest_failed(self, message: IngestFailed) -> None:
+        """Say why the ingest stopped."""
+        self.ingest = None
+        self.notify(message.error, title="Ingest failed", severity="error", timeout=10)
 
     # -- crashes ---------------------------------------------------------------------------------
 

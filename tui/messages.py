@@ -1,19 +1,22 @@
 """Messages the chat's workers and widgets post upwards, named for what already happened.
 
-Workers run the `assistant/` and `ingest/` calls in threads and report through these; widgets
-report the reader's choices (a citation picked). Each answer message carries the `turn` number
-it belongs to, so that messages from a cancelled, stale worker are recognised and dropped.
+Workers run the `assistant/` calls in threads and report through these; widgets report the
+reader's choices (a citation picked). Each answer message carries the `turn` number it belongs
+to, so that messages from a cancelled, stale worker are recognised and dropped. The ingest
+worker's messages live beside it, in `tui.ingest_worker`. `AssistantState` is what the app
+makes of the assistant's messages, the state the chat screen is bound to.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
 if TYPE_CHECKING:
     from assistant.answer import Assistant, EvidenceFound
-    from assistant.types import Answer, IngestReport
+    from assistant.types import Answer
 
 
 class AssistantLoaded(Message):
@@ -45,6 +48,23 @@ class ModelWarmed(Message):
     def __init__(self, error: str | None = None) -> None:
         super().__init__()
         self.error = error
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantState:
+    """Where the app's assistant is, after these messages; the app owns it, the chat renders it."""
+
+    phase: Literal["loading", "ready", "failed"] = "loading"
+    assistant: Assistant | None = None
+    """Who answers; a store that fails to reopen after an ingest leaves the previous one."""
+    documents: int = 0
+    chunks: int = 0
+    warming: bool = False
+    """The chat model is still loading."""
+    error: str | None = None
+    """Why the last load failed, one line."""
+    empty_store: bool = False
+    """The load failed on an empty store (`StoreEmptyError`): nothing is ingested yet."""
 
 
 class EvidenceArrived(Message):
@@ -100,29 +120,3 @@ class DocumentLoaded(Message):
         self.answer = answer
         self.n = n
         self.text = text
-
-
-class IngestProgressed(Message):
-    """One more file of an ingest run was handled."""
-
-    def __init__(self, done: int, total: int, name: str) -> None:
-        super().__init__()
-        self.done = done
-        self.total = total
-        self.name = name
-
-
-class IngestFinished(Message):
-    """An ingest run ended; the chat now answers on the new index."""
-
-    def __init__(self, report: IngestReport) -> None:
-        super().__init__()
-        self.report = report
-
-
-class IngestFailed(Message):
-    """An ingest run failed; nothing was changed or the run stopped early."""
-
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error

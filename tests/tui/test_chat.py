@@ -310,3 +310,32 @@ async def test_a_question_typed_while_the_store_opens_is_answered_when_ready(
         await settle(pilot)
         assert message.final
         assert app.chat.turns[-1].citations[0].quote == facts.hema_quote
+
+
+async def test_the_palette_runs_the_chat_commands_and_the_help_lists_their_keys(
+    make_app, settle
+) -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import Markdown
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Export to Markdown")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # runs the chat's `x`
+        await pilot.pause()
+        assert any("Nothing to export yet" in n.message for n in app._notifications)
+
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        help_text = app.screen.query_one(Markdown).source
+        assert "| F2 or i | Inspector: rewritten question" in help_text  # one row, two keys
+        assert "| n / p | Next / previous source |" in help_text  # a group of bindings
+        assert "| 1 … 9 | Open source [n]" in help_text
+        assert "Alt+1 |" not in help_text  # named in the digits' row, not a row of its own
+        assert "| Ctrl+Q | Quit |" in help_text

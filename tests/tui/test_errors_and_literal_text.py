@@ -11,10 +11,10 @@ import pytest
 from textual.app import App
 
 from assistant.errors import describe
+from assistant.export import literal
 from assistant.types import EXTRACTIVE_MODEL, Answer, Chunk, Citation, Passage
-from tui.launch import viewer_command
-from tui.text import answer_markdown, literal
-from tui.widgets.answer_view import AnswerView
+from tui.handoff import viewer_command
+from tui.widgets.answer_view import AnswerView, answer_markdown
 from tui.widgets.document_viewer import DocumentViewer, Shown, visual_row
 
 pytestmark = pytest.mark.tui

@@ -1,4 +1,7 @@
-"""Saved conversations: saving, reopening, full-text search, Markdown export, eval cases."""
+"""Saved conversations in the app: saving, reopening, searching, exporting; eval cases.
+
+The history store and the Markdown export alone are tested in tests/unit/test_conversations.py.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,7 @@ import pytest
 from textual.widgets import Input, OptionList
 
 from assistant.types import EXTRACTIVE_MODEL, Answer, Chunk, Citation, Passage, Timings
-from tui.evalcases import eval_case
-from tui.export import conversation_markdown
-from tui.history import History
+from evals.questions import eval_case
 from tui.screens.history import HistoryScreen
 
 pytestmark = pytest.mark.tui
@@ -36,43 +37,6 @@ def _answer(question: str, text: str, *, refused: bool = False) -> Answer:
         notes=("refused: no passage found",) if refused else (),
         prompt="the prompt",
     )
-
-
-def test_history_round_trips_answers_and_searches_without_accents(tmp_path) -> None:
-    history = History(tmp_path / "h.sqlite")
-    first = _answer("Combien de magasins Hema a-t-il ouverts ?", "Hema a ouvert 22 magasins [1].")
-    cid = history.add_turn(None, first)
-    history.add_turn(cid, _answer("Et le résumé ?", "Le résumé [1]."))
-    other = history.add_turn(None, _answer("Qui dirige Alibaba ?", "Personne [1].", refused=True))
-
-    loaded = history.load(cid)
-    assert loaded is not None
-    assert loaded.turns[0] == first  # every field, passages and citations included
-    assert [c.id for c in history.conversations()] == [other, cid]
-    assert [c.id for c in history.search("resume")] == [cid]  # accents folded
-    assert [c.id for c in history.search("magas")] == [cid]  # prefixes
-    assert history.search("alibaba")[0].id == other
-    assert history.search('" OR AND ( *') == []  # FTS syntax is searched for, not run
-    assert history.search("zzzz") == []
-    history.delete(cid)
-    assert history.load(cid) is None
-    assert history.search("resume") == []
-    history.close()
-
-
-def test_export_footnotes_every_quote() -> None:
-    answers = [
-        _answer("Combien de magasins Hema a-t-il ouverts ?", "Hema a ouvert 22 magasins [1]."),
-        _answer(
-            "Qui [bold]dirige[/bold] <b>Alibaba</b> ?", "Le corpus ne le dit pas.", refused=True
-        ),
-    ]
-    text = conversation_markdown("Hema", answers, exported=0)
-    assert "Hema a ouvert 22 magasins [^1-1]." in text
-    assert "[^1-1]: «Hema a ouvert 22 magasins.» (a.txt, characters 10–36)" in text
-    assert "Passages les plus proches" in text
-    assert "&lt;b&gt;" in text  # HTML in a question stays text
-    assert "\\[bold\\]" in text
 
 
 def test_eval_case_shape() -> None:

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from tui.text import literal
+from assistant.export import literal
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult

@@ -13,15 +13,16 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.errors import describe
-from tui.export import conversation_markdown, export_path
-from tui.text import literal, short
+from assistant.export import literal
+from assistant.text import shorten
+from tui.handoff import export_conversation
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from textual.app import ComposeResult
 
-    from tui.history import ConversationSummary, History
+    from assistant.conversations import ConversationSummary, History
 
 
 class HistoryScreen(ModalScreen[int | None]):
@@ -79,7 +80,7 @@ class HistoryScreen(ModalScreen[int | None]):
             plural = "s" if conv.turns != 1 else ""
             line.append(f"  {when} · {conv.turns} question{plural}", style="dim")
             if conv.snippet:
-                line.append("\n  " + literal(short(conv.snippet, 100)), style="italic")
+                line.append("\n  " + literal(shorten(conv.snippet, 100)), style="italic")
             options.add_option(Option(line, id=f"conversation-{conv.id}"))
         if self.results:
             options.highlighted = 0
@@ -120,16 +121,9 @@ class HistoryScreen(ModalScreen[int | None]):
         conversation = self.history.load(conversation_id)
         if conversation is None:
             return
-        path = export_path(self.export_dir, conversation.id, conversation.title)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(
-                conversation_markdown(conversation.title, conversation.turns), encoding="utf-8"
-            )
-        except OSError as exc:
-            self.notify(f"Export failed: {describe(exc)}", severity="error")
-            return
-        self.notify(f"Exported to {path}", title="Export", timeout=8)
+        export_conversation(
+            self, self.export_dir, conversation.id, conversation.title, conversation.turns
+        )
 
     def action_delete(self) -> None:
         """Delete the highlighted conversation."""

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from tui.text import literal
+from assistant.export import literal
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult

@@ -1,20 +1,23 @@
 """The answer of one turn, as Markdown: streamed while the model writes, then the verified text.
 
-Model text is escaped by `tui.text.answer_markdown` (brackets, HTML and control characters show
-literally) and each verified `[n]` becomes a `cite:n` link; links are never opened, a click on a
-citation posts `CitationSelected`. A refused answer shows the refusal and the closest passages.
+Model text is escaped by `answer_markdown` (brackets, HTML and control characters show literally,
+one character for one) and each verified `[n]` becomes a `cite:n` link; links are never opened, a
+click on a citation posts `CitationSelected`. A refused answer shows the refusal and the closest
+passages. Emphasis, lists and code from a model still render as Markdown.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from textual.widgets import Markdown
 
 from assistant.analysis import detect_language
-from assistant.prompts import CLOSEST_PASSAGES
+from assistant.export import literal
+from assistant.prompts import CITATION_PATTERN, CLOSEST_PASSAGES
+from assistant.text import shorten
 from tui.messages import CitationSelected
-from tui.text import answer_markdown, escape_markdown, short
 
 if TYPE_CHECKING:
     from assistant.types import Answer
@@ -24,6 +27,38 @@ STREAM_REFRESH_S = 0.05
 
 CLOSEST_SHOWN = 3
 
+# What could hide or rewrite text is escaped: brackets (reference links and definitions), angle
+# brackets (raw HTML, which the Markdown widget drops) and backslashes.
+_MARKDOWN_SPECIAL = re.compile(r"([\\\[\]<>])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape brackets, angle brackets and backslashes (and make controls visible)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", literal(text))
+
+
+def answer_markdown(answer: str, cited: set[int] | None = None) -> str:
+    """An answer as Markdown: literal text, with each `[n]` a link to its citation.
+
+    Args:
+        answer: The answer text with `[n]` markers, as the model or the extractive scorer wrote it.
+        cited: The numbers that have a verified citation (None: every marker is a link).
+            A marker without a citation is shown as plain text.
+    """
+    parts: list[str] = []
+    pos = 0
+    for match in CITATION_PATTERN.finditer(answer):
+        parts.append(escape_markdown(answer[pos : match.start()]))
+        n = int(match.group(1))
+        if cited is None or n in cited:
+            parts.append(f"[\\[{n}\\]](cite:{n})")
+        else:
+            parts.append(escape_markdown(match.group()))
+        pos = match.end()
+    parts.append(escape_markdown(answer[pos:]))
+    # A model's line breaks are kept as paragraph breaks; other whitespace is Markdown's.
+    return "".join(parts).replace("\n", "\n\n")
+
 
 def refusal_markdown(answer: Answer) -> str:
     """The refusal sentence, then the closest passages as links."""
@@ -32,7 +67,7 @@ def refusal_markdown(answer: Answer) -> str:
         lines += [escape_markdown(CLOSEST_PASSAGES[detect_language(answer.question)]), ""]
         lines += [
             f"- [\\[{p.n}\\]](cite:{p.n}) **{escape_markdown(p.source)}** — "
-            + escape_markdown(short(p.chunk.text, 220))
+            + escape_markdown(shorten(p.chunk.text, 220))
             for p in answer.passages[:CLOSEST_SHOWN]
         ]
     return "\n".join(lines)

@@ -15,10 +15,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.text import literal
+from assistant.export import literal
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
+
+    from assistant.types import Answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,31 @@ class DocumentViewer(VerticalScroll, can_focus=True):
         else:
             self.border_title = literal(shown.source)
         self.call_after_refresh(self._scroll_to_span)
+
+    def show_citation(self, answer: Answer, n: int, text: str | None) -> None:
+        """Show the document of `answer`'s passage n, its verified quotes highlighted.
+
+        `text` is the document as the store has it; None means it is no longer there.
+        """
+        passage = next(p for p in answer.passages if p.n == n)
+        if text is None:
+            self.show_missing(passage.source)
+            return
+        quotes = tuple(
+            (c.start, c.end)
+            for c in answer.citations
+            if c.n == n and text[c.start : c.end] == c.quote
+        )
+        self.show(
+            Shown(
+                source=passage.source,
+                doc_id=passage.chunk.doc_id,
+                text=text,
+                quotes=quotes,
+                passage=(passage.chunk.start, passage.chunk.end),
+                n=n,
+            )
+        )
 
     @property
     def shown_n(self) -> int | None:

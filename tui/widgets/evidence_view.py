@@ -12,8 +12,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from assistant.export import literal
+from assistant.text import shorten
 from tui.messages import CitationSelected
-from tui.text import literal, short
 
 if TYPE_CHECKING:
     from assistant.evidence import Evidence
@@ -46,7 +47,7 @@ class EvidenceView(Static):
                 style=Style(bold=True, meta={"@click": f"select_citation({ev.n})"}),
             )
             text.append(" ")
-            text.append(literal(short(ev.text, 300)))
+            text.append(literal(shorten(ev.text, 300)))
             text.append(f" — {literal(ev.passage.source)}", style="dim")
         self.update(text)
         self.border_title = "Evidence"

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tui.text import literal
+from assistant.export import literal
 from tui.widgets.answer_view import AnswerView
 from tui.widgets.evidence_view import EvidenceView
 

@@ -12,8 +12,9 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from assistant.export import literal
+from assistant.text import shorten
 from tui.messages import CitationSelected
-from tui.text import literal, short
 
 if TYPE_CHECKING:
     from assistant.types import Answer
@@ -45,9 +46,18 @@ class SourcesPane(OptionList):
             else:
                 snippet = p.chunk.text
             line.append("\n")
-            line.append(literal(short(snippet, 110)), style="dim")
+            line.append(literal(shorten(snippet, 110)), style="dim")
             options.append(Option(line, id=f"passage-{p.n}"))
         self.add_options(options)
+
+    def neighbour(self, n: int | None, step: int) -> int | None:
+        """The passage `step` places after n (wrapping round); from none, the first or the last."""
+        if self.answer is None or not self.answer.passages:
+            return None
+        numbers = [p.n for p in self.answer.passages]
+        if n not in numbers:
+            return numbers[0] if step > 0 else numbers[-1]
+        return numbers[(numbers.index(n) + step) % len(numbers)]
 
     def pick(self, n: int) -> bool:
         """Highlight passage `n`; False if the answer has no such passage."""

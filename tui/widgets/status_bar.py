@@ -1,13 +1,18 @@
-"""The status line: answerer and model, store and its size, and the last answer's timings."""
+"""The status line: answerer, model, store and its size, the last timings, what is loading."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from assistant.export import literal
 from assistant.types import Timings
-from tui.text import literal
+
+if TYPE_CHECKING:
+    from tui.messages import AssistantState
 
 LOCATION_WIDTH = 40
 """Longest store location shown; longer paths keep their end (the informative part)."""
@@ -24,6 +29,20 @@ class StatusBar(Static):
     timings: reactive[Timings | None] = reactive(None)
     activity: reactive[str] = reactive("opening the store…")
     """What is loading right now ("loading model…"), or empty."""
+
+    def show_state(self, state: AssistantState) -> None:
+        """Show where the assistant is: what answers, over which store, and what is loading."""
+        if state.phase == "loading":
+            self.activity = "opening the store…"
+        elif state.phase == "failed":
+            self.activity = "no store" if state.empty_store else "unavailable"
+        elif state.assistant is not None:
+            self.mode = state.assistant.mode
+            self.model = state.assistant.generator.model
+            self.location = state.assistant.store.location
+            self.documents = state.documents
+            self.chunks = state.chunks
+            self.activity = "loading model…" if state.warming else ""
 
     def render(self) -> Text:
         """Mode and model · store and counts · last timings · activity."""

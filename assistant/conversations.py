@@ -1,10 +1,13 @@
-"""Saved conversations: plain `sqlite3` with an FTS5 index for full-text search.
+"""Saved conversations: a plain `sqlite3` file with an FTS5 index for full-text search.
 
 One file (`settings.history_db`) holds conversations and their turns; each turn keeps the full
-`Answer` (citations, passages with their document ids, the prompt) as JSON, so a reopened
-conversation can still open every citation. `turns_fts` is an external-content FTS5 table kept in
-step by triggers; its tokenizer folds accents, so "resume" finds "résumé". Nothing here imports
-Textual: the history can be read by any front end.
+`Answer` as `Answer.to_dict()` JSON (citations, passages with their document ids, the prompt), so
+a reopened conversation can still open every citation. `turns_fts` is an external-content FTS5
+table kept in step by triggers; its tokenizer folds accents, so "resume" finds "résumé".
+
+The schema is the list `MIGRATIONS`: small numbered functions applied in order when the file is
+opened, each recorded in the `_migrations` table, so an old file is brought up to date in place
+and a new change is one more function at the end of the list.
 """
 
 from __future__ import annotations
@@ -15,43 +18,116 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.text import shorten
 from assistant.types import Answer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
-SCHEMA_VERSION = 1
+TITLE_WIDTH = 80
+"""Longest conversation title (the first question, folded to one line)."""
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id INTEGER PRIMARY KEY,
-    title TEXT NOT NULL,
-    created REAL NOT NULL,
-    updated REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS turns (
-    id INTEGER PRIMARY KEY,
-    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    refused INTEGER NOT NULL,
-    answer_json TEXT NOT NULL,
-    created REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns(conversation_id, position);
-CREATE VIRTUAL TABLE IF NOT EXISTS turns_fts USING fts5(
-    question, answer, content='turns', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS turns_ai AFTER INSERT ON turns BEGIN
-    INSERT INTO turns_fts(rowid, question, answer) VALUES (new.id, new.question, new.answer);
-END;
-CREATE TRIGGER IF NOT EXISTS turns_ad AFTER DELETE ON turns BEGIN
-    INSERT INTO turns_fts(turns_fts, rowid, question, answer)
-    VALUES ('delete', old.id, old.question, old.answer);
-END;
-"""
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+"""The schema, as the steps that build it, oldest first; never edit one that has shipped."""
+
+
+def migration(step: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
+    """Add `step` to the end of `MIGRATIONS` (its function name is its record)."""
+    MIGRATIONS.append(step)
+    return step
+
+
+@migration
+def m001_conversations_turns_search(db: sqlite3.Connection) -> None:
+    """Conversations, their turns and the accent-folding full-text index over the turns."""
+    # IF NOT EXISTS: files written before migrations were recorded already hold these tables.
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS conversations (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            created REAL NOT NULL,
+            updated REAL NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS turns (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            refused INTEGER NOT NULL,
+            answer_json TEXT NOT NULL,
+            created REAL NOT NULL
+        )""")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns(conversation_id, position)"
+    )
+    db.execute("""
+        CREATE VIRTUAL TABLE IF NOT EXISTS turns_fts USING fts5(
+            question, answer, content='turns', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        )""")
+    db.execute("""
+        CREATE TRIGGER IF NOT EXISTS turns_ai AFTER INSERT ON turns BEGIN
+            INSERT INTO turns_fts(rowid, question, answer)
+            VALUES (new.id, new.question, new.answer);
+        END""")
+    db.execute("""
+        CREATE TRIGGER IF NOT EXISTS turns_ad AFTER DELETE ON turns BEGIN
+            INSERT INTO turns_fts(turns_fts, rowid, question, answer)
+            VALUES ('delete', old.id, old.question, old.answer);
+        END""")
+
+
+@migration
+def m002_answers_as_to_dict(db: sqlite3.Connection) -> None:
+    """Rewrite answers saved as `dataclasses.asdict` (nested `chunk`, `timings`) as `to_dict`."""
+    rows = db.execute("SELECT id, answer_json FROM turns").fetchall()
+    for turn_id, saved in rows:
+        data = json.loads(saved)
+        if "timings_ms" in data:
+            continue
+        data["timings_ms"] = data.pop("timings", None) or {}
+        data["passages"] = [
+            {**p.get("chunk", {}), **{k: v for k, v in p.items() if k != "chunk"}}
+            for p in data.get("passages", ())
+        ]
+        # Only answer_json changes: the indexed question and answer columns stay as they are.
+        db.execute(
+            "UPDATE turns SET answer_json = ? WHERE id = ?",
+            (json.dumps(data, ensure_ascii=False), turn_id),
+        )
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply the migrations `db` has not recorded yet, each in its own transaction.
+
+    Returns:
+        The names of the migrations applied now.
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL NOT NULL)"
+    )
+    db.commit()
+    done = {str(name) for (name,) in db.execute("SELECT name FROM _migrations")}
+    applied: list[str] = []
+    for step in MIGRATIONS:
+        if step.__name__ in done:
+            continue
+        # An explicit BEGIN: sqlite3 would otherwise commit each CREATE on its own.
+        db.execute("BEGIN")
+        try:
+            step(db)
+            db.execute(
+                "INSERT INTO _migrations(name, applied) VALUES (?, ?)", (step.__name__, time.time())
+            )
+        except BaseException:
+            db.rollback()
+            raise
+        db.commit()
+        applied.append(step.__name__)
+    return applied
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +155,17 @@ class History:
     """The conversation store; every method is one short transaction."""
 
     def __init__(self, path: Path) -> None:
-        """Open (creating if needed) the history file at `path`."""
+        """Open (creating or migrating if needed) the history file at `path`."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         # The chat writes from its UI thread only; check_same_thread guards against mistakes.
         self._db = sqlite3.connect(path)
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.executescript(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        try:
+            self._db.execute("PRAGMA foreign_keys = ON")
+            migrate(self._db)
+        except BaseException:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         """Close the file."""
@@ -103,7 +182,7 @@ class History:
             if conversation_id is None:
                 cur = self._db.execute(
                     "INSERT INTO conversations(title, created, updated) VALUES (?, ?, ?)",
-                    (_title(answer.question), now, now),
+                    (shorten(answer.question, TITLE_WIDTH), now, now),
                 )
                 conversation_id = int(cur.lastrowid or 0)
             else:
@@ -189,7 +268,7 @@ class History:
             "SELECT answer_json FROM turns WHERE conversation_id = ? ORDER BY position",
             (conversation_id,),
         ).fetchall()
-        turns = tuple(answer_from_dict(json.loads(r[0])) for r in rows)
+        turns = tuple(Answer.from_dict(_object(r[0])) for r in rows)
         return Conversation(int(head[0]), str(head[1]), float(head[2]), turns)
 
     def delete(self, conversation_id: int) -> None:
@@ -199,23 +278,12 @@ class History:
             self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 
 
-def answer_from_dict(data: dict[str, Any]) -> Answer:
-    """Rebuild an `Answer` from a saved row (`Answer.to_dict()`, or the older `asdict` shape)."""
-    if "timings_ms" not in data:  # rows saved as dataclasses.asdict(answer) before to_dict
-        data = {
-            **data,
-            "timings_ms": data.get("timings", {}),
-            "passages": [
-                {**p["chunk"], **{k: v for k, v in p.items() if k != "chunk"}}
-                for p in data.get("passages", ())
-            ],
-        }
-    return Answer.from_dict(data)
-
-
-def _title(question: str, width: int = 80) -> str:
-    flat = " ".join(question.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+def _object(saved: str) -> dict[str, Any]:
+    data = json.loads(saved)
+    if not isinstance(data, dict):
+        msg = "a saved turn is not a JSON object"
+        raise TypeError(msg)
+    return data
 
 
 def _fts_query(query: str) -> str:
