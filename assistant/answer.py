@@ -18,6 +18,7 @@ from assistant.analysis import detect_language
 from assistant.citations import verify
 from assistant.evidence import Evidence, extractive_answer, score_sentences
 from assistant.followup import looks_like_follow_up
+from assistant.grounding import Expectation, expect, gives
 from assistant.llm import model_error
 from assistant.prompts import (
     LANGUAGE_NAMES,
@@ -29,6 +30,7 @@ from assistant.prompts import (
     SYSTEM_PROMPT,
     USER_PROMPT,
     fenced,
+    says_not_found,
 )
 from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.text import sentence_spans
@@ -42,15 +44,6 @@ if TYPE_CHECKING:
     from assistant.llm import Generator
     from assistant.settings import Settings
     from assistant.store import Store
-
-STRONG_EVIDENCE = 0.9
-"""A best sentence scoring this (share of question terms matched) is evidence enough."""
-SHORT_SENTENCE = 90
-"""A chosen sentence shorter than this (characters) is shown after the one before it, which
-usually holds what its pronouns refer to ("Près de 3.000 références y sont cataloguées.")."""
-
-STRONG_SIMILARITY = 0.88
-"""Above this, a question is answered even if one of its names is unknown to the corpus."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,10 +160,13 @@ class Assistant:
         question = question.strip()
         standalone = self.rewrite(question, history) if history else question
         retrieval = self.retriever.retrieve(standalone, k=k)
-        evidence = score_sentences(standalone, retrieval.passages)
+        expectation = expect(standalone)
+        evidence = self._answering_first(
+            standalone, expectation, score_sentences(standalone, retrieval.passages)
+        )
         language = detect_language(question)
         retrieve_ms = (time.perf_counter() - started) * 1000
-        refusal_reason = self._refusal_reason(standalone, retrieval, evidence)
+        refusal_reason = self._refusal_reason(standalone, retrieval, evidence, expectation)
         base = Answer(
             question=question,
             text="",
@@ -200,7 +196,7 @@ class Assistant:
                 replace(checked, timings=replace(checked.timings, total=_ms(started)))
             )
             return
-        yield from self._generate(base, evidence, language, started)
+        yield from self._generate(base, evidence, language, started, expectation)
 
     # -- generation ----------------------------------------------------------------------------
 
@@ -225,7 +221,9 @@ class Assistant:
             PASSAGE_FORMAT.format(
                 n=n,
                 source=fenced(evs[0].passage.source),
-                text=fenced(_with_context(evs).replace("\n", " ")),
+                text=fenced(
+                    _with_context(evs, self.settings.grounding.short_sentence).replace("\n", " ")
+                ),
             )
             for n, evs in by_passage.items()
         ]
@@ -237,7 +235,12 @@ class Assistant:
         return prompt, chosen
 
     def _generate(
-        self, base: Answer, evidence: list[Evidence], language: str, started: float
+        self,
+        base: Answer,
+        evidence: list[Evidence],
+        language: str,
+        started: float,
+        expectation: Expectation,
     ) -> Iterator[Event]:
         from langchain_core.messages import AIMessageChunk, HumanMessage, SystemMessage
 
@@ -274,14 +277,29 @@ class Assistant:
             prompt_tokens=prompt_tokens,
             timings=timings,
         )
-        if REFUSAL_MARKER in raw or not raw:
+        if REFUSAL_MARKER in raw or not raw or says_not_found(raw):
             yield AnswerReady(
                 self._refused(generated, language, started, "the model found no answer")
             )
             return
-        verified = verify(raw, base.passages, shown + evidence, language=language)
+        grounding = self.settings.grounding
+        verified = verify(
+            raw,
+            base.passages,
+            shown + evidence,
+            language=language,
+            threshold=grounding.support,
+            bindings=grounding.answer_type,
+        )
         if not verified.citations:
             reason = "no sentence of the model's answer was supported by the passages"
+            yield AnswerReady(self._refused(generated, language, started, reason))
+            return
+        question = base.standalone_question or base.question
+        if grounding.answer_type and not any(
+            gives(expectation, c.quote, question) for c in verified.citations
+        ):
+            reason = f"no cited sentence gives {_wanted(expectation)}"
             yield AnswerReady(self._refused(generated, language, started, reason))
             return
         final = replace(
@@ -324,24 +342,52 @@ class Assistant:
     # -- refusal and checks ------------------------------------------------------------------
 
     def _refusal_reason(
-        self, question: str, retrieval: Retrieval, evidence: Sequence[Evidence] = ()
+        self,
+        question: str,
+        retrieval: Retrieval,
+        evidence: Sequence[Evidence] = (),
+        expectation: Expectation | None = None,
     ) -> str | None:
         if not retrieval.passages:
             return "no passage found"
-        floor = self.settings.retrieval.min_similarity
+        policy = self.settings.grounding
+        floor = policy.min_similarity
         # A sentence that matches the question's terms (cognates included) outweighs a weak
         # whole-chunk cosine: e5-small scores English questions on French chunks low.
-        strong_sentence = bool(evidence) and evidence[0].score >= STRONG_EVIDENCE
+        strong_sentence = bool(evidence) and evidence[0].score >= policy.strong_evidence
         if (
             retrieval.best_similarity < floor
-            and retrieval.keyword_coverage < 0.5
+            and retrieval.keyword_coverage < policy.keyword_coverage
             and not strong_sentence
         ):
             return f"best passage similarity {retrieval.best_similarity:.2f} < {floor:.2f}"
         unknown = self.keywords.unknown_names(question)
-        if unknown and retrieval.best_similarity < STRONG_SIMILARITY:
+        if unknown and retrieval.best_similarity < policy.strong_similarity:
             return "the corpus never mentions " + ", ".join(unknown)
+        if policy.answer_type and expectation is not None and expectation.kind != "other":
+            top = evidence[: policy.answer_type_sentences]
+            if not any(gives(expectation, ev.text, question) for ev in top):
+                return f"no retrieved sentence gives {_wanted(expectation)}"
         return None
+
+    def _answering_first(
+        self, question: str, expectation: Expectation, evidence: list[Evidence]
+    ) -> list[Evidence]:
+        """The evidence with the sentences that hold what the question asks for first.
+
+        Among the best sentences, one that has a figure counting the question's focus (or a
+        date, for "quand") answers; a better-scoring one that only shares the question's words
+        does not ("trois provinces" for "combien de drones").
+        """
+        policy = self.settings.grounding
+        if not policy.answer_type or expectation.kind == "other":
+            return evidence
+        top = evidence[: policy.answer_type_sentences]
+        answering = [ev for ev in top if gives(expectation, ev.text, question)]
+        if not answering:
+            return evidence
+        rest = [ev for ev in evidence if ev not in answering]
+        return answering + rest
 
     def _refused(self, base: Answer, language: str, started: float, reason: str) -> Answer:
         return replace(
@@ -382,7 +428,16 @@ def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _with_context(evidence: list[Evidence]) -> str:
+def _wanted(expectation: Expectation) -> str:
+    """What the question asked for, for refusal notes ("a figure counting magasins")."""
+    if expectation.kind == "quantity":
+        return f"a figure counting {expectation.focus_word}" if expectation.focus else "a figure"
+    return {"date": "a date", "who": "a name", "place": "a place", "name": "a name"}.get(
+        expectation.kind, "an answer"
+    )
+
+
+def _with_context(evidence: list[Evidence], short_sentence: int) -> str:
     """A passage's chosen sentences in document order, short ones after their predecessor."""
     chunk = evidence[0].passage.chunk
     spans = sentence_spans(chunk.text)
@@ -390,7 +445,7 @@ def _with_context(evidence: list[Evidence]) -> str:
     for ev in evidence:
         rel = ev.start - chunk.start
         index = next((i for i, (a, b) in enumerate(spans) if a <= rel < b), None)
-        if index is not None and index > 0 and len(ev.text) < SHORT_SENTENCE:
+        if index is not None and index > 0 and len(ev.text) < short_sentence:
             a, b = spans[index - 1]
             shown.setdefault(chunk.start + a, chunk.text[a:b])
         shown[ev.start] = ev.text

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.analysis import analyse, fold
 from assistant.evidence import Evidence
+from assistant.grounding import bound_figures_agree
 from assistant.numbers import numbers
 from assistant.prompts import CITATION_PATTERN, DROPPED_CLAIM_NOTE, REFUSAL_MARKER
 from assistant.text import sentence_spans
@@ -88,6 +89,8 @@ def verify(
     *,
     language: str,
     passage_language: str = "fr",
+    threshold: float = 0.5,
+    bindings: bool = True,
 ) -> Verified:
     """Verify, re-point or drop each sentence's citations.
 
@@ -97,6 +100,9 @@ def verify(
         evidence: Scored sentences of those passages (quotes come from here).
         language: The answer's language.
         passage_language: The corpus language, to relax word matching across languages.
+        threshold: The support score a passage must reach (`grounding.support`).
+        bindings: Also require each figure of a claim to count, in its quote, the same kind of
+            thing ("600 million employees" is not "600 millions de personnes").
     """
     same = language == passage_language
     by_n = {p.n: p for p in passages}
@@ -105,7 +111,12 @@ def verify(
     context = "\n".join(p.chunk.text for p in passages)
 
     def support(claim: str, n: int) -> float:
-        return supports(claim, by_n[n].chunk.text, same_language=same, context=context)
+        score = supports(claim, by_n[n].chunk.text, same_language=same, context=context)
+        if bindings and score >= threshold:
+            quote = _best_quote(claim, evidence, n, same) or _fallback_quote(by_n[n])
+            if quote is not None and not bound_figures_agree(claim, quote.text):
+                return 0.0
+        return score
 
     kept: list[str] = []
     citations: list[Citation] = []
@@ -116,14 +127,14 @@ def verify(
         if not re.search(r"\w", claim):
             continue
         cited = [int(m) for m in CITATION_PATTERN.findall(sentence)]
-        valid = [n for n in cited if n in by_n and support(claim, n) >= 0.5]
+        valid = [n for n in cited if n in by_n and support(claim, n) >= threshold]
         if not valid:
             ranked = sorted(
                 by_n.values(),
                 key=lambda p: -support(claim, p.n),
             )
             best = ranked[0] if ranked else None
-            if best is not None and support(claim, best.n) >= 0.5:
+            if best is not None and support(claim, best.n) >= threshold:
                 valid = [best.n]
                 repointed += 1 if cited else 0
             else:

@@ -19,6 +19,25 @@ REFUSAL = {
 """The fixed sentence of a refused answer, in the question's language."""
 
 REFUSAL_MARKER = "NOT_IN_CORPUS"
+
+# A model that does not write the marker but says, in its own words, that the passages do not
+# hold the answer ("... n'est pas mentionné dans les passages [3]") has refused too.
+_NOT_FOUND = re.compile(
+    r"\b(?:n['’](?:est|sont|y a) pas (?:mentionn|indiqu|pr[ée]cis|donn|fourni|pr[ée]sent|"
+    r"disponible|dans)|ne (?:pr[ée]cise|mentionne|donne|contient|fournit|dit|indique) pas|"
+    r"aucune (?:information|mention|donn[ée]e)|pas d['’]information|"
+    r"(?:is|are) not (?:mentioned|stated|given|provided|specified|available|in the)|"
+    r"(?:does|do) not (?:mention|say|state|specify|contain|provide|give)|"
+    r"no information|not in the (?:corpus|passages))",
+    re.IGNORECASE,
+)
+
+
+def says_not_found(answer: str) -> bool:
+    """Whether a model's answer says the passages do not hold the answer, in any wording."""
+    return bool(_NOT_FOUND.search(answer))
+
+
 """What the model is told to write when the passages do not answer the question."""
 
 CLOSEST_PASSAGES = {

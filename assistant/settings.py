@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -102,12 +102,78 @@ class RetrievalSettings(_Section):
     rrf_k: int = Field(default=5, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking.")
     bm25_weight: float = Field(default=1.0, ge=0, description="Weight of the BM25 ranking.")
+    min_similarity: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Deprecated: read as grounding.min_similarity when set.",
+    )
+
+
+class GroundingSettings(_Section):
+    """Every threshold that decides what is evidence, what is verified and when to refuse.
+
+    Chosen by sweeps over whole question sets (`veille eval --set grounding.NAME=VALUE`; the
+    tables are in evals/README.md), never by fixing one question.
+    """
+
     min_similarity: float = Field(
         default=0.80,
         ge=0,
         le=1,
         description="Below this cosine similarity of the best passage, and without strong "
         "keyword evidence, the question is refused as not covered by the corpus.",
+    )
+    keyword_coverage: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Share of the question's content words in the best passage that counts as "
+        "strong keyword evidence (overrides a weak cosine).",
+    )
+    strong_evidence: float = Field(
+        default=0.9,
+        ge=0,
+        description="A best sentence scoring this (share of question terms matched) is "
+        "evidence enough, whatever the passage cosine.",
+    )
+    strong_similarity: float = Field(
+        default=0.88,
+        ge=0,
+        le=1,
+        description="Above this passage similarity a question is answered even if one of its "
+        "names is unknown to the corpus.",
+    )
+    short_sentence: int = Field(
+        default=90,
+        ge=0,
+        description="An evidence sentence shorter than this (characters) is sent to the model "
+        "after the sentence before it, which holds what its pronouns refer to.",
+    )
+    support: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="A claim is supported by a passage when its support score (numbers, names "
+        "and content words found there) reaches this.",
+    )
+    answer_type: bool = Field(
+        default=True,
+        description="Refuse when no retrieved sentence holds what the question asks for (a "
+        "figure counting its focus, a date), and drop claims whose figures count something "
+        "else than their quote's.",
+    )
+    answer_type_sentences: int = Field(
+        default=12,
+        ge=1,
+        description="How many of the best evidence sentences the answer-type check looks at.",
+    )
+    fuzzy_names: int = Field(
+        default=85,
+        ge=0,
+        le=100,
+        description="A question's name matches a corpus word at this fuzzy similarity (0-100, "
+        "rapidfuzz ratio) or more: misspellings and transliterations are not unknown names.",
     )
 
 
@@ -229,6 +295,20 @@ class Settings(BaseSettings):
     generation: GenerationSettings = Field(
         default_factory=GenerationSettings, description="Answer generation."
     )
+    grounding: GroundingSettings = Field(
+        default_factory=GroundingSettings,
+        description="Evidence, verification and refusal thresholds.",
+    )
+
+    @model_validator(mode="after")
+    def _deprecated_min_similarity(self) -> Settings:
+        # retrieval.min_similarity moved to grounding; a settings file that still sets it
+        # keeps working.
+        old = self.retrieval.min_similarity
+        if old is not None and "min_similarity" not in self.grounding.model_fields_set:
+            grounding = self.grounding.model_copy(update={"min_similarity": old})
+            object.__setattr__(self, "grounding", grounding)
+        return self
 
     @field_validator("data_dir", mode="before")
     @classmethod

@@ -1,0 +1,69 @@
+"""Words that count the same thing, in French and English, as data for the grounding checks.
+
+A question asks "how many stores", the passage says "22 magasins"; a question asks "combien de
+salariés", the passage only gives "600 millions de personnes". Each line below is one group of
+nouns (French and English, singular forms; the analyser stems them) that name the same kind of
+thing, so a figure counts what the question asks about only if its noun is in the question's
+group. Kept small and general (retail, companies, people, time, money, places): a word in no
+group matches only itself and its close spellings.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+GROUPS: Final = """
+magasin boutique supermarche hypermarche enseigne succursale store shop outlet supermarket
+salarie employe collaborateur effectif personnel employee staff worker workforce
+client clientele consommateur acheteur customer buyer consumer shopper
+utilisateur usager membre abonne user member subscriber
+reference produit article marchandise item product sku good
+personne habitant gens individu resident people person inhabitant
+an annee year
+mois month
+jour journee day
+heure hour
+minute minute
+semaine week
+kilometre km kilometer kilometre
+pays country nation
+ville city town
+province region state
+village village
+dollar usd
+yuan rmb renminbi
+euro eur
+pourcent pourcentage part proportion taux percent percentage share rate
+marque brand
+commande order
+drone drone
+entrepot warehouse
+livraison delivery
+vente sale
+point point
+fois time
+entreprise societe firme groupe compagnie company firm group business
+plateforme platform
+application app
+"""
+"""One group per line: nouns that count the same kind of thing."""
+
+_MULTIPLIERS: Final = (
+    "million millions milliard milliards mille millier milliers centaine centaines dizaine "
+    "dizaines billion billions thousand thousands hundred hundreds dozen dozens bn"
+)
+MULTIPLIERS: Final = frozenset(_MULTIPLIERS.split())
+"""Words between a figure and what it counts ("712,2 millions de dollars")."""
+
+_NUMBER_WORDS: Final = (
+    "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
+    "vingt trente quarante cinquante soixante cent mille "
+    "two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+    "hundred thousand"
+)
+NUMBER_WORDS: Final = frozenset(_NUMBER_WORDS.split())
+"""Figures written as words ("trois provinces"); "un", "une", "one" are left out (articles)."""
+
+_CURRENCIES: Final = "dollar dollars yuan yuans euro euros usd rmb $ € ¥"
+CURRENCIES: Final = frozenset(_CURRENCIES.split())
+"""Units of money: "combien ... investit" is answered by an amount in one of these."""

@@ -1,0 +1,93 @@
+"""The answer-type and binding checks: a figure answers only if it counts what was asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.grounding import bound_figures_agree, expect, figures, gives
+
+HEMA = (
+    "Hema est une chaîne de supermarchés qui a ouvert 22 magasins ces derniers mois, situés "
+    "principalement à Shanghai et Pékin."
+)
+DRONES = (
+    "JD.com expérimente depuis janvier 2018 la livraison par drone dans trois provinces qui "
+    "composent en partie la rust belt chinoise."
+)
+RURAL = (
+    "où vivent aujourd'hui 600 millions de personnes mais qui ne concentrent que 17,3% des "
+    "ventes en ligne du pays"
+)
+HUITONGDA = "Alibaba investit 712,2 millions de dollars dans la plateforme Huitongda Network."
+REFERENCES = "Près de 3.000 références y sont cataloguées."
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "focus"),
+    [
+        ("Combien de magasins Hema a-t-il ouverts ?", "quantity", "magasin"),
+        ("How many stores has Hema opened?", "quantity", "magasin"),
+        ("Combien d'employés compte Hema ?", "quantity", "salar"),
+        ("Quel est le nombre de références de l'application ?", "quantity", "produit"),
+        ("Quelle part des ventes en ligne font les campagnes ?", "quantity", "pourcent"),
+        ("Combien Alibaba investit-il dans Huitongda ?", "quantity", None),
+        ("Quand JD.com a-t-il commencé à livrer par drone ?", "date", None),
+        ("What year did Alibaba launch Ling Shou Tong?", "date", None),
+        ("Qui dirige Tmall World ?", "who", None),
+        ("Which company led Pingduoduo's funding round?", "who", None),
+        ("Où Hema a-t-il ouvert ses magasins ?", "place", None),
+        ("Quel est le nom de la filiale logistique d'Alibaba ?", "name", None),
+        ("Que fait Alibaba dans les campagnes ?", "other", None),
+    ],
+)
+def test_questions_say_what_they_ask_for(question: str, kind: str, focus: str | None):
+    expectation = expect(question)
+    assert expectation.kind == kind
+    if focus is None:
+        assert not expectation.focus
+    else:
+        assert focus in expectation.focus
+
+
+def test_a_figure_is_bound_to_what_it_counts():
+    assert [(f.text, "magasin" in f.bound) for f in figures(HEMA)] == [("22", True)]
+    (provinces,) = figures(DRONES)  # the year 2018 counts nothing
+    assert provinces.text == "trois"
+    assert "provinc" in provinces.bound
+    people, share = figures(RURAL)
+    assert "person" in people.bound
+    assert "%" in share.bound
+    assert "vent" in share.bound
+    (amount,) = figures(HUITONGDA)
+    assert "dollar" in amount.bound
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        ("Combien de magasins Hema a-t-il ouverts ?", HEMA, True),
+        ("How many stores has Hema opened?", HEMA, True),
+        ("Combien de drones JD.com utilise-t-il ?", DRONES, False),
+        ("Dans combien de provinces JD.com livre-t-il par drone ?", DRONES, True),
+        ("How many employees does Alibaba have?", RURAL, False),
+        ("Combien de salariés compte Hema ?", HEMA, False),
+        ("Quelle part des ventes en ligne revient aux zones rurales ?", RURAL, True),
+        ("Combien Alibaba investit-il dans Huitongda Network ?", HUITONGDA, True),
+        ("How many products are listed in the Hema app?", REFERENCES, True),
+        ("Quand JD.com a-t-il commencé à livrer par drone ?", DRONES, True),
+        ("Quand Hema a-t-il été fondé ?", HEMA, False),
+    ],
+)
+def test_a_sentence_gives_the_answer_only_with_the_right_binding(
+    question: str, sentence: str, answers: bool
+):
+    assert gives(expect(question), sentence, question) is answers
+
+
+def test_a_claim_must_count_what_its_quote_counts():
+    assert not bound_figures_agree("Alibaba has 600 million employees [1].", RURAL)
+    assert not bound_figures_agree("JD.com utilise trois drones [1].", DRONES)
+    assert bound_figures_agree("JD.com livre par drone dans trois provinces [1].", DRONES)
+    assert bound_figures_agree("Hema has opened 22 stores [1].", HEMA)
+    assert bound_figures_agree("600 million people live in rural areas [1].", RURAL)
+    assert bound_figures_agree("Hema en a ouvert 22 [1].", HEMA)  # no noun: nothing to bind
