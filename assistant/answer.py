@@ -296,8 +296,17 @@ class Assistant:
             yield AnswerReady(self._refused(generated, language, started, reason))
             return
         question = base.standalone_question or base.question
+        by_n = {p.n: p for p in base.passages}
         if grounding.answer_type and not any(
-            gives(expectation, c.quote, question) for c in verified.citations
+            gives(
+                expectation,
+                c.quote,
+                question,
+                context=self._names_context(by_n[c.n], c.start, c.end),
+                fuzzy=grounding.fuzzy_names,
+            )
+            for c in verified.citations
+            if c.n in by_n
         ):
             reason = f"no cited sentence gives {_wanted(expectation)}"
             yield AnswerReady(self._refused(generated, language, started, reason))
@@ -366,9 +375,23 @@ class Assistant:
             return "the corpus never mentions " + ", ".join(unknown)
         if policy.answer_type and expectation is not None and expectation.kind != "other":
             top = evidence[: policy.answer_type_sentences]
-            if not any(gives(expectation, ev.text, question) for ev in top):
+            if not any(self._gives(expectation, ev, question) for ev in top):
                 return f"no retrieved sentence gives {_wanted(expectation)}"
         return None
+
+    def _gives(self, expectation: Expectation, ev: Evidence, question: str) -> bool:
+        return gives(
+            expectation,
+            ev.text,
+            question,
+            context=self._names_context(ev.passage, ev.start, ev.end),
+            fuzzy=self.settings.grounding.fuzzy_names,
+        )
+
+    def _names_context(self, passage: Passage, start: int, end: int) -> str:
+        if self.settings.grounding.names_scope == "passage":
+            return passage.chunk.text
+        return _sentence_context(passage, start, end)
 
     def _answering_first(
         self, question: str, expectation: Expectation, evidence: list[Evidence]
@@ -383,7 +406,7 @@ class Assistant:
         if not policy.answer_type or expectation.kind == "other":
             return evidence
         top = evidence[: policy.answer_type_sentences]
-        answering = [ev for ev in top if gives(expectation, ev.text, question)]
+        answering = [ev for ev in top if self._gives(expectation, ev, question)]
         if not answering:
             return evidence
         rest = [ev for ev in evidence if ev not in answering]
@@ -426,6 +449,15 @@ class Assistant:
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
+
+
+def _sentence_context(passage: Passage, start: int, end: int) -> str:
+    """A sentence with the one before it in its passage (where its pronouns point)."""
+    chunk = passage.chunk
+    rel = start - chunk.start
+    before = [a for a, b in sentence_spans(chunk.text) if b <= rel]
+    begin = before[-1] if before else max(rel, 0)
+    return chunk.text[begin : max(end - chunk.start, begin)]
 
 
 def _wanted(expectation: Expectation) -> str:

@@ -27,14 +27,33 @@ from assistant.analysis import STOP_WORDS, analyse, fold
 
 Kind = Literal["quantity", "date", "who", "place", "name", "other"]
 
-_TOKEN: Final = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*|%|[^\W\d_]+(?:['’][^\W\d_]+)?")
+_TOKEN: Final = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*|[%$€¥]|[^\W\d_]+(?:['’][^\W\d_]+)?")
 _YEAR: Final = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTH_NAMES: Final = (
     "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
     "january february march april may june july august september october november december"
 )
 _MONTHS: Final = frozenset(_MONTH_NAMES.split())
+_WEEKDAY_NAMES: Final = (
+    "lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
+_WEEKDAYS: Final = frozenset(_WEEKDAY_NAMES.split())
+# A quantity of money: "quel montant", "combien ... investi", "how much ... spend".
+_MONEY: Final = re.compile(
+    r"\b(?:quel montant|quelle somme|chiffre d'affaires|volume d'affaires|"
+    r"combien\b.*\b(?:investi|depens|coute|leve|apport|pay|rapport|gagn|vaut|valoris)|"
+    r"how much\b.*\b(?:invest|spen|cost|rais|pa(?:y|id)|earn|worth|value)|"
+    r"what (?:amount|sum|revenue|turnover)|business volume|sales volume)"
+)
+_CHANGE: Final = re.compile(
+    r"\b(?:augment|progress|hausse|baiss|recul|croiss|increas|grow|grew|rose|fell|drop)"
+)
+# "Combien de temps", "how long": a duration in any unit of time.
+_DURATION_WORDS: Final = frozenset({"temps", "duree", "delai", "time", "long"})
+_DURATION_UNITS: Final = ("an", "mois", "semaine", "jour", "heure", "minute")
 _LINKS: Final = frozenset({"de", "d", "des", "du", "of", "en"})
+_PAUSE: Final = re.compile(r"[,;:()\[\]«»\"“”–—!?]|\s-\s|\.\s")
 
 # Question forms, on folded text. The first group is the focus where there is one.
 _QUANTITY_FOCUSED: Final = (
@@ -104,11 +123,20 @@ class Figure:
 def expect(question: str) -> Expectation:
     """The answer type a question asks for, and the focus of a quantity."""
     q = fold(question).replace("’", "'")
+    if re.search(r"\b(?:combien de temps|how long)\b", q):
+        return Expectation("quantity", _duration_stems(), "temps")
     for pattern in _QUANTITY_FOCUSED:
         match = pattern.search(q)
         if match:
-            word = match.group(1)
+            word = _focus_word(q, match)
+            if word in _DURATION_WORDS:
+                return Expectation("quantity", _duration_stems(), word)
             return Expectation("quantity", related_stems(word), word, share=bool(_SHARE.search(q)))
+    if _MONEY.search(q):
+        stems = _money_stems()
+        if _CHANGE.search(q):  # "de combien a-t-il augmenté": an amount or a percentage
+            stems |= related_stems("pourcentage") | {"%"}
+        return Expectation("quantity", stems, "argent")
     if _SHARE.search(q):
         return Expectation("quantity", related_stems("pourcentage"), "%", share=True)
     if _DATE.search(q):
@@ -122,6 +150,36 @@ def expect(question: str) -> Expectation:
     if _WHERE.search(question.lower()) or _PLACE.search(q):
         return Expectation("place")
     return Expectation("other")
+
+
+_ADJECTIVE_WORDS: Final = (
+    "nouveau nouveaux nouvelle nouvelles different differents differente differentes autres "
+    "premiers premieres grands grandes petits petites new different other first big small "
+    "main large"
+)
+_ADJECTIVES: Final = frozenset(_ADJECTIVE_WORDS.split()) | lexicon.NOT_NAMES
+
+
+def _focus_word(q: str, match: re.Match[str]) -> str:
+    """The counted noun: the first word after "combien de" / "how many" that is no adjective."""
+    first: str = match.group(1)
+    words: list[str] = [first, *re.findall(r"[a-z-]+", q[match.end() :])[:2]]
+    for word in words:
+        if word not in _ADJECTIVES and word not in STOP_WORDS:
+            return word
+    return first
+
+
+@lru_cache(maxsize=1)
+def _duration_stems() -> frozenset[str]:
+    return frozenset().union(*(related_stems(unit) for unit in _DURATION_UNITS))
+
+
+@lru_cache(maxsize=1)
+def _money_stems() -> frozenset[str]:
+    return frozenset(s for word in lexicon.CURRENCIES for s in _stems(word)) | frozenset(
+        lexicon.CURRENCIES
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -158,6 +216,11 @@ def _is_number(token: str) -> bool:
 def figures(sentence: str) -> list[Figure]:
     """Each figure of a sentence with the nouns it counts (and the unit it is in)."""
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(sentence)]
+
+    def after_pause(j: int) -> bool:
+        # A comma, a dash or a bracket between two tokens ends what a figure can count.
+        return j > 0 and bool(_PAUSE.search(sentence, tokens[j - 1][1], tokens[j][0]))
+
     found: list[Figure] = []
     for i, (a, b, text) in enumerate(tokens):
         if not _is_number(text) or (i > 0 and _is_number(tokens[i - 1][2])):
@@ -173,7 +236,7 @@ def figures(sentence: str) -> list[Figure]:
             or fold(tokens[j][2]) in _LINKS
         ):
             j += 1
-        while j < len(tokens):
+        while j < len(tokens) and not after_pause(j):
             word = fold(tokens[j][2])
             if word == "%":
                 bound.add("%")
@@ -222,11 +285,15 @@ def _known() -> frozenset[str]:
     return frozenset().union(*_groups())
 
 
+def _sentence_stems(sentence: str) -> list[str]:
+    return [s for w in re.findall(r"[^\W\d_]+", sentence) for s in _stems(w)]
+
+
 def has_date(sentence: str) -> bool:
     """Whether a sentence states a date: a year, or a month name."""
     if _YEAR.search(sentence):
         return True
-    return any(fold(w) in _MONTHS for w in re.findall(r"[^\W\d_]+", sentence))
+    return any(fold(w) in _MONTHS | _WEEKDAYS for w in re.findall(r"[^\W\d_]+", sentence))
 
 
 def has_name(sentence: str, question: str) -> bool:
@@ -236,8 +303,75 @@ def has_name(sentence: str, question: str) -> bool:
     return any(fold(w) not in asked and fold(w) not in STOP_WORDS for w in words)
 
 
-def gives(expectation: Expectation, sentence: str, question: str = "") -> bool:
-    """Whether a sentence holds what the question asks for (its type, bound to its focus)."""
+_WORD: Final = re.compile(r"[^\W_][\w.&'’-]*")
+
+
+def question_names(question: str) -> list[tuple[str, ...]]:
+    """The names a question is about, each as a run of words ("Cainiao Network").
+
+    Capitalised words after the first one, and words mixing letters and digits ("B2C");
+    capitalised common words (Internet, English months and nationalities) are not names.
+    """
+    names: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for i, match in enumerate(_WORD.finditer(question)):
+        word = match.group().rstrip(".'’-")
+        if not word:
+            continue
+        folded = fold(word)
+        looks_named = (i > 0 and word[0].isupper()) or (
+            any(c.isdigit() for c in word) and not word.isdigit()
+        )
+        if looks_named and folded not in lexicon.NOT_NAMES and folded not in STOP_WORDS:
+            run.append(word)
+            continue
+        if run:
+            names.append(tuple(run))
+            run = []
+    if run:
+        names.append(tuple(run))
+    return names
+
+
+def mentions(names: list[tuple[str, ...]], text: str, *, fuzzy: int = 85) -> bool:
+    """Whether a text names each of `names`, every word of a multi-word name.
+
+    Misspellings and transliterations ("Pinduoduo" for "Pingduoduo") match at rapidfuzz
+    ratio `fuzzy` or more.
+    """
+    from rapidfuzz import fuzz, process
+
+    folded = fold(text)
+    words = {w.rstrip(".") for w in re.findall(r"[\w.&-]+", folded)}
+    for name in names:
+        for part in name:
+            target = fold(part)
+            if target in folded:
+                continue
+            best = process.extractOne(target, words, scorer=fuzz.ratio)
+            if best is None or best[1] < fuzzy:
+                return False
+    return True
+
+
+def gives(
+    expectation: Expectation,
+    sentence: str,
+    question: str = "",
+    *,
+    context: str | None = None,
+    fuzzy: int = 85,
+) -> bool:
+    """Whether a sentence holds what the question asks for (its type, bound to its focus).
+
+    The sentence, or its `context` (the text around it that says what its pronouns are
+    about), must also name what the question is about: a figure for "Combien Cainiao a-t-il
+    dépensé ?" in a passage about Alibaba answers another question.
+    """
+    if expectation.kind != "other" and question:
+        names = question_names(question)
+        if names and not mentions(names, context or sentence, fuzzy=fuzzy):
+            return False
     kind = expectation.kind
     if kind == "quantity":
         found = figures(sentence)
@@ -245,7 +379,12 @@ def gives(expectation: Expectation, sentence: str, question: str = "") -> bool:
             return False
         if not expectation.focus:
             return True
-        return any(_related(f.bound, expectation.focus) for f in found)
+        if any(_related(f.bound, expectation.focus) for f in found):
+            return True
+        # "les épiceries ... – le pays en compte 6 millions": a figure that counts nothing
+        # after it, in a sentence that names the focus, counts the focus.
+        bare = [f for f in found if not f.bound]
+        return bool(bare) and _related(frozenset(_sentence_stems(sentence)), expectation.focus)
     if kind == "date":
         return has_date(sentence)
     if kind in ("who", "name", "place"):

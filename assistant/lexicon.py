@@ -67,3 +67,15 @@ NUMBER_WORDS: Final = frozenset(_NUMBER_WORDS.split())
 _CURRENCIES: Final = "dollar dollars yuan yuans euro euros usd rmb $ € ¥"
 CURRENCIES: Final = frozenset(_CURRENCIES.split())
 """Units of money: "combien ... investit" is answered by an amount in one of these."""
+
+_NOT_NAMES: Final = """
+    internet web bourse etat etats
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    french english chinese american european german italian spanish japanese korean british
+    indian russian african asian western eastern
+"""
+NOT_NAMES: Final = frozenset(_NOT_NAMES.split())
+"""Words a question capitalises that are not names: common nouns written with a capital
+(Internet, Bourse) and English months, days and nationalities, which a French corpus spells
+differently ("janvier", "français")."""

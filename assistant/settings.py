@@ -168,6 +168,11 @@ class GroundingSettings(_Section):
         ge=1,
         description="How many of the best evidence sentences the answer-type check looks at.",
     )
+    names_scope: Literal["sentence", "passage"] = Field(
+        default="passage",
+        description="Where the names of a question must be found for a sentence to answer it: "
+        "the sentence and the one before it, or anywhere in its passage.",
+    )
     fuzzy_names: int = Field(
         default=85,
         ge=0,
@@ -357,7 +362,14 @@ class Settings(BaseSettings):
         """
         from pydantic import ValidationError
 
-        current = getattr(self, section)
+        current = getattr(self, section, None)
+        if not isinstance(current, BaseModel):
+            msg = f"no settings section {section!r}"
+            raise SettingsError(msg)
+        unknown = sorted(set(values) - set(type(current).model_fields))
+        if unknown:
+            msg = f"no setting {section}.{unknown[0]}"
+            raise SettingsError(msg)
         try:
             replaced = type(current).model_validate({**dict(current), **values})
         except ValidationError as exc:

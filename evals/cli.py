@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.settings import SettingsError
 from assistant.types import MODE_CHOICES, ModeSetting
 from evals.compare import compare
 from evals.questions import QuestionSetError, file_sha256, load_questions
@@ -55,6 +56,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, metavar="N", help="passages per question (default: settings)")
     p.add_argument("--limit", type=int, metavar="N", help="run only the first N questions")
     p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.NAME=VALUE",
+        dest="overrides",
+        help="override one setting for this run, e.g. grounding.min_similarity=0.82 "
+        "(repeatable; how defaults are swept)",
+    )
+    p.add_argument(
         "--compare",
         nargs=2,
         type=Path,
@@ -87,7 +97,7 @@ def main(argv: Sequence[str], *, settings: Settings) -> int:
         p.error("--limit must be at least 1")
     try:
         return _run(args, settings, out, err)
-    except (QuestionSetError, ResultFileError) as exc:
+    except (QuestionSetError, ResultFileError, SettingsError) as exc:
         _error(exc)
         return 1
 
@@ -100,7 +110,25 @@ def _error(exc: Exception) -> None:
 def _settings_for(args: argparse.Namespace, settings: Settings) -> Settings:
     # Retrieval-only runs never generate: extractive keeps an unusable model from failing them.
     mode: ModeSetting | None = "extractive" if args.retrieval_only else args.mode
-    return settings.with_mode(mode)
+    settings = settings.with_mode(mode)
+    for override in args.overrides:
+        section, name, value = _parse_override(override)
+        settings = settings.with_section(section, **{name: value})
+    return settings
+
+
+def _parse_override(text: str) -> tuple[str, str, str]:
+    """SECTION.NAME=VALUE; the value is validated by the setting itself.
+
+    Raises:
+        SettingsError: The override is not of that form.
+    """
+    key, sep, value = text.partition("=")
+    section, dot, name = key.strip().partition(".")
+    if not sep or not dot or not section or not name:
+        msg = f"--set {text!r}: expected SECTION.NAME=VALUE, e.g. grounding.support=0.6"
+        raise SettingsError(msg)
+    return section, name, value.strip()
 
 
 def _run(args: argparse.Namespace, settings: Settings, out: Console, err: Console) -> int:

@@ -326,6 +326,7 @@ def run_config(
         "embedding_model": model_id(assistant.embeddings),
         "retrieval": settings.retrieval.model_dump(mode="json"),
         "ingest": settings.ingest.model_dump(mode="json"),
+        "grounding": settings.grounding.model_dump(mode="json"),
         "generation": settings.generation.model_dump(
             mode="json", include={"mode", "model", "temperature", "max_tokens", "n_ctx"}
         ),

@@ -20,6 +20,7 @@ RURAL = (
 )
 HUITONGDA = "Alibaba investit 712,2 millions de dollars dans la plateforme Huitongda Network."
 REFERENCES = "Près de 3.000 références y sont cataloguées."
+HEMA_APP = "Pour les clients, il est nécessaire de télécharger l'application de Hema."
 
 
 @pytest.mark.parametrize(
@@ -30,7 +31,8 @@ REFERENCES = "Près de 3.000 références y sont cataloguées."
         ("Combien d'employés compte Hema ?", "quantity", "salar"),
         ("Quel est le nombre de références de l'application ?", "quantity", "produit"),
         ("Quelle part des ventes en ligne font les campagnes ?", "quantity", "pourcent"),
-        ("Combien Alibaba investit-il dans Huitongda ?", "quantity", None),
+        ("Combien Alibaba investit-il dans Huitongda ?", "quantity", "dollar"),
+        ("Combien de temps a-t-il fallu à Walmart ?", "quantity", "an"),
         ("Quand JD.com a-t-il commencé à livrer par drone ?", "date", None),
         ("What year did Alibaba launch Ling Shou Tong?", "date", None),
         ("Qui dirige Tmall World ?", "who", None),
@@ -79,6 +81,23 @@ def test_a_figure_is_bound_to_what_it_counts():
     ],
 )
 def test_a_sentence_gives_the_answer_only_with_the_right_binding(
+    question: str, sentence: str, answers: bool
+):
+    context = f"{HEMA_APP} {sentence}" if sentence == REFERENCES else None
+    assert gives(expect(question), sentence, question, context=context) is answers
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        ("Combien Cainiao Network a-t-il dépensé à l'étranger ?", HUITONGDA, False),
+        ("Combien Alibaba investit-il dans Huitongda Network ?", HUITONGDA, True),
+        ("Combien Alibabba investit-il dans Huitongta Network ?", HUITONGDA, True),  # typos
+        ("Combien de magasins JD.com a-t-il ouverts ?", HEMA, False),
+        ("How many products are listed in the Hema app?", REFERENCES, False),  # no Hema there
+    ],
+)
+def test_the_answering_sentence_is_about_what_the_question_names(
     question: str, sentence: str, answers: bool
 ):
     assert gives(expect(question), sentence, question) is answers
