@@ -303,6 +303,7 @@ class Assistant:
                 c.quote,
                 question,
                 context=self._names_context(by_n[c.n], c.start, c.end),
+                retrieved=_all_text(base.passages),
                 fuzzy=grounding.fuzzy_names,
             )
             for c in verified.citations
@@ -370,21 +371,45 @@ class Assistant:
             and not strong_sentence
         ):
             return f"best passage similarity {retrieval.best_similarity:.2f} < {floor:.2f}"
-        unknown = self.keywords.unknown_names(question)
+        unknown = self._unknown_names(question)
         if unknown and retrieval.best_similarity < policy.strong_similarity:
             return "the corpus never mentions " + ", ".join(unknown)
-        if policy.answer_type and expectation is not None and expectation.kind != "other":
+        if policy.answer_type and expectation is not None and expectation.checkable:
             top = evidence[: policy.answer_type_sentences]
-            if not any(self._gives(expectation, ev, question) for ev in top):
+            retrieved = _all_text(retrieval.passages)
+            if not any(self._gives(expectation, ev, question, retrieved) for ev in top):
                 return f"no retrieved sentence gives {_wanted(expectation)}"
         return None
 
-    def _gives(self, expectation: Expectation, ev: Evidence, question: str) -> bool:
+    def _unknown_names(self, question: str) -> list[str]:
+        """Names of the question the corpus never mentions, even spelled differently.
+
+        "Pinduoduo" for the corpus's "Pingduoduo", "Hemma" for "Hema": a close spelling of a
+        word the keyword index knows (rapidfuzz ratio >= grounding.fuzzy_names) is known.
+        """
+        from rapidfuzz import fuzz, process
+
+        from assistant.analysis import analyse
+
+        vocabulary = self.keywords.vocab
+        cutoff = self.settings.grounding.fuzzy_names
+        unknown: list[str] = []
+        for name in self.keywords.unknown_names(question):
+            terms = analyse(name) or [name.lower()]
+            if not all(
+                process.extractOne(t, vocabulary.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
+                for t in terms
+            ):
+                unknown.append(name)
+        return unknown
+
+    def _gives(self, expectation: Expectation, ev: Evidence, question: str, retrieved: str) -> bool:
         return gives(
             expectation,
             ev.text,
             question,
             context=self._names_context(ev.passage, ev.start, ev.end),
+            retrieved=retrieved,
             fuzzy=self.settings.grounding.fuzzy_names,
         )
 
@@ -403,10 +428,11 @@ class Assistant:
         does not ("trois provinces" for "combien de drones").
         """
         policy = self.settings.grounding
-        if not policy.answer_type or expectation.kind == "other":
+        if not policy.answer_type or not expectation.checkable:
             return evidence
         top = evidence[: policy.answer_type_sentences]
-        answering = [ev for ev in top if self._gives(expectation, ev, question)]
+        retrieved = _all_text(tuple(dict.fromkeys(ev.passage for ev in evidence)))
+        answering = [ev for ev in top if self._gives(expectation, ev, question, retrieved)]
         if not answering:
             return evidence
         rest = [ev for ev in evidence if ev not in answering]
@@ -451,6 +477,10 @@ def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def _all_text(passages: Sequence[Passage]) -> str:
+    return "\n".join(p.chunk.text for p in passages)
+
+
 def _sentence_context(passage: Passage, start: int, end: int) -> str:
     """A sentence with the one before it in its passage (where its pronouns point)."""
     chunk = passage.chunk
@@ -464,6 +494,8 @@ def _wanted(expectation: Expectation) -> str:
     """What the question asked for, for refusal notes ("a figure counting magasins")."""
     if expectation.kind == "quantity":
         return f"a figure counting {expectation.focus_word}" if expectation.focus else "a figure"
+    if expectation.attribute_word and expectation.kind in ("other", "who", "place", "name"):
+        return f"what the question asks ({expectation.attribute_word})"
     return {"date": "a date", "who": "a name", "place": "a place", "name": "a name"}.get(
         expectation.kind, "an answer"
     )

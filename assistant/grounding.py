@@ -18,7 +18,7 @@ the extractive one included, and feed the refusal decision.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Final, Literal
 
@@ -66,7 +66,9 @@ _QUANTITY_FOCUSED: Final = (
 )
 _SHARE: Final = re.compile(
     r"\b(?:quelle part|quel pourcentage|quelle proportion|what share|what percentage|"
-    r"what proportion|how much of)\b"
+    r"what proportion|how much of|(?:quel|quelle) (?:est|etait) (?:la |le )?"
+    r"(?:part|pourcentage|proportion|taux)|what (?:is|was) the (?:share|percentage|proportion|"
+    r"rate)|market share)\b"
 )
 _QUANTITY: Final = re.compile(
     r"\b(combien|how much|how many|quel montant|what amount|quel chiffre|quel prix|"
@@ -92,6 +94,29 @@ _NAME: Final = re.compile(
 )
 
 
+# What a question asks about the thing it names, on folded text.
+_ATTRIBUTE: Final = (
+    re.compile(
+        r"\b(?:quel|quelle|quels|quelles) (?:est|sont|etait|etaient) (?:le |la |les |l')?"
+        r"([a-z-]+)"
+    ),
+    re.compile(r"\bqui (?:est|etait|sont) (?:le |la |les |l')?([a-z-]+)"),
+    re.compile(r"\bqui (?:a |ont |avait )?(?!est\b|etait\b|sont\b)([a-z-]+)"),
+    re.compile(r"\b(?:se trouve|se situe|est situe|est installe) (?:le |la |les |l')?([a-z-]+)"),
+    re.compile(r"\bcomment (?:s'appelle|se nomme|s'appellent) (?:le |la |les |l')?([a-z-]+)"),
+    re.compile(r"\bwhat (?:is|was|are|were) (?:the )?([a-z-]+)"),
+    re.compile(r"\bwho (?:is|was|are|were) (?:the )?([a-z-]+)"),
+    re.compile(r"\bwho ([a-z-]+ed)\b"),
+)
+# Words that ask for nothing in particular ("quel est le nom", "what is the name").
+_VAGUE_WORDS: Final = (
+    "nom name chose thing cas objet role type sorte genre kind moyen way raison reason "
+    "principal principale main premier premiere first full complet complete exact exacte "
+    "officiel officielle official"
+)
+_VAGUE: Final = frozenset(_VAGUE_WORDS.split())
+
+
 @dataclass(frozen=True, slots=True)
 class Expectation:
     """What a question asks for.
@@ -102,12 +127,22 @@ class Expectation:
             included; empty when the question does not say ("Combien investit Alibaba ?").
         focus_word: The focus as the question wrote it, for messages.
         share: The question asks for a share or a percentage.
+        attribute: The stems of what the question asks about the thing it names ("le siège
+            de Huitongda", "qui a fondé", "the head of Hema"): a sentence that answers says it.
+        attribute_word: The attribute as the question wrote it.
     """
 
     kind: Kind
     focus: frozenset[str] = field(default_factory=frozenset)
     focus_word: str = ""
     share: bool = False
+    attribute: frozenset[str] = field(default_factory=frozenset)
+    attribute_word: str = ""
+
+    @property
+    def checkable(self) -> bool:
+        """Whether there is anything to check a sentence against."""
+        return self.kind != "other" or bool(self.attribute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +156,26 @@ class Figure:
 
 
 def expect(question: str) -> Expectation:
-    """The answer type a question asks for, and the focus of a quantity."""
+    """The answer type a question asks for, the focus of a quantity, and its attribute."""
+    found = _expect_type(question)
+    if found.kind == "quantity" and found.focus:
+        return found
+    q = fold(question).replace("’", "'")
+    named = {fold(part) for name in question_names(question) for part in name}
+    for pattern in _ATTRIBUTE:
+        match = pattern.search(q)
+        if not match:
+            continue
+        # "le nom de la filiale", "the full name of the company": what follows the vague word.
+        words = [match.group(1), *re.findall(r"[a-z-]+", q[match.end() :])[:4]]
+        for word in words:
+            if word in _VAGUE or word in STOP_WORDS or word in named or len(word) < 3:
+                continue
+            return replace(found, attribute=related_stems(word), attribute_word=word)
+    return found
+
+
+def _expect_type(question: str) -> Expectation:
     q = fold(question).replace("’", "'")
     if re.search(r"\b(?:combien de temps|how long)\b", q):
         return Expectation("quantity", _duration_stems(), "temps")
@@ -339,19 +393,31 @@ def mentions(names: list[tuple[str, ...]], text: str, *, fuzzy: int = 85) -> boo
     Misspellings and transliterations ("Pinduoduo" for "Pingduoduo") match at rapidfuzz
     ratio `fuzzy` or more.
     """
+    return all(_mentions_one(name, text, fuzzy) for name in names)
+
+
+def _mentions_one(name: tuple[str, ...], text: str, fuzzy: int) -> bool:
     from rapidfuzz import fuzz, process
 
     folded = fold(text)
     words = {w.rstrip(".") for w in re.findall(r"[\w.&-]+", folded)}
-    for name in names:
-        for part in name:
-            target = fold(part)
-            if target in folded:
-                continue
-            best = process.extractOne(target, words, scorer=fuzz.ratio)
-            if best is None or best[1] < fuzzy:
-                return False
+    for part in name:
+        target = fold(part)
+        if target in folded or any(alias in words for alias in _aliases(target)):
+            continue
+        best = process.extractOne(target, words, scorer=fuzz.ratio)
+        if best is None or best[1] < fuzzy:
+            return False
     return True
+
+
+@lru_cache(maxsize=1024)
+def _aliases(word: str) -> frozenset[str]:
+    for line in lexicon.NAME_ALIASES.strip().splitlines():
+        group = line.split()
+        if word in group:
+            return frozenset(group)
+    return frozenset()
 
 
 def gives(
@@ -360,18 +426,32 @@ def gives(
     question: str = "",
     *,
     context: str | None = None,
+    retrieved: str | None = None,
     fuzzy: int = 85,
 ) -> bool:
     """Whether a sentence holds what the question asks for (its type, bound to its focus).
 
     The sentence, or its `context` (the text around it that says what its pronouns are
     about), must also name what the question is about: a figure for "Combien Cainiao a-t-il
-    dépensé ?" in a passage about Alibaba answers another question.
+    dépensé ?" in a passage about Alibaba answers another question. With `retrieved` (all
+    the retrieved text), every name must be there and one of them in the context.
     """
-    if expectation.kind != "other" and question:
+    if expectation.checkable and question:
         names = question_names(question)
-        if names and not mentions(names, context or sentence, fuzzy=fuzzy):
+        local = context or sentence
+        if names and retrieved is not None:
+            # Every name somewhere in what was retrieved, one of them where the answer is: a
+            # two-article question names both articles' subjects.
+            if not mentions(names, retrieved, fuzzy=fuzzy) or not any(
+                _mentions_one(name, local, fuzzy) for name in names
+            ):
+                return False
+        elif names and not mentions(names, local, fuzzy=fuzzy):
             return False
+    if expectation.attribute and not _related(
+        frozenset(_sentence_stems(sentence)), expectation.attribute
+    ):
+        return False
     kind = expectation.kind
     if kind == "quantity":
         found = figures(sentence)

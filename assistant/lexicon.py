@@ -45,6 +45,10 @@ fois time
 entreprise societe firme groupe compagnie company firm group business
 plateforme platform
 application app
+directeur dirigeant dirige diriger patron pdg president chef head ceo director manager boss
+fondateur fonde fonder creer cree createur founder found founded create created
+siege headquarter headquarters
+superficie surface taille area size
 """
 """One group per line: nouns that count the same kind of thing."""
 
@@ -79,3 +83,23 @@ NOT_NAMES: Final = frozenset(_NOT_NAMES.split())
 """Words a question capitalises that are not names: common nouns written with a capital
 (Internet, Bourse) and English months, days and nationalities, which a French corpus spells
 differently ("janvier", "français")."""
+
+NAME_ALIASES: Final = """
+chine china
+pekin beijing
+etats-unis usa us america united-states
+royaume-uni uk britain united-kingdom
+allemagne germany
+espagne spain
+italie italy
+japon japan
+inde india
+russie russia
+bresil brazil
+coree korea
+hong-kong hongkong
+europe europe
+afrique africa
+asie asia
+"""
+"""Places a French text and an English question name differently, one group per line."""
