@@ -3,9 +3,10 @@
 `bm25s` does the scoring (sparse matrices, eager scores). What is ours is the bookkeeping that
 makes updates incremental: each chunk's analysed terms are cached as integer ids, so an ingest
 that adds or removes a few chunks analyses only those and re-indexes from the cache, and a
-start or a query never re-reads the corpus. The saved index carries the store's chunk count;
-if the store changed behind its back (another machine wrote to a shared Chroma server), the
-index is rebuilt from the store once.
+start or a query never re-reads the corpus. The index is derived state: the saved file carries
+the `Stamp` (collection id and write counter) of the store state it reflects, and every open
+and every search compares it with the store's. Only the writer saves, in one atomic file
+replace; a reader that finds the index stale rebuilds it in memory and never writes.
 """
 
 from __future__ import annotations
@@ -13,24 +14,32 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 import threading
-from pathlib import Path
+import zipfile
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
-from assistant.text import analyse, fold
+from assistant.analysis import analyse, fold
+from assistant.chroma_client import StoreError
+from assistant.faults import fault_point
+from assistant.state import Stamp
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
 
     import numpy.typing as npt
 
     from assistant.store import Store
     from assistant.types import Chunk
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+INDEX_FILE = "index.npz"
+READER_REBUILD_LIMIT = 50_000
+"""A reader rebuilds a stale index in memory up to this many chunks, else says what to run."""
 # Words a question capitalises that are not names: common nouns written with a capital
 # (Internet, Bourse) and English months, days and nationalities, which a French corpus spells
 # differently ("janvier", "français"). Absent from the corpus, they must not cause a refusal.
@@ -47,64 +56,84 @@ _NOT_NAMES: Final = frozenset([
 _NAME = re.compile(r"[^\W_][\w.&-]*[^\W_]|[^\W_]", re.UNICODE)
 
 
+class StaleKeywordIndexError(StoreError):
+    """The keyword index does not match the store and is too large to rebuild for one reader."""
+
+
 class KeywordIndex:
     """BM25 over chunk ids; cheap to update, cheap to load."""
 
     def __init__(self, directory: Path) -> None:
-        """An index persisted in `directory` (loaded if present)."""
+        """An index persisted in `directory` (loaded if present and readable)."""
         self.directory = directory
-        self._lock = threading.Lock()
+        # Re-entrant: a search that finds the store changed rebuilds under the same lock.
+        self._lock = threading.RLock()
         self.vocab: dict[str, int] = {}
         self.ids: list[str] = []
         self.terms: list[npt.NDArray[np.int32]] = []
         self._bm25: object | None = None
+        self._present: set[int] | None = None
         self.store_count = -1
+        self.stamp: Stamp | None = None
+        self._store: Store | None = None
         self._load()
 
     # -- persistence -------------------------------------------------------------------------
 
-    def _load(self) -> None:
-        meta_path = self.directory / "meta.json"
-        if not meta_path.is_file():
-            return
+    @property
+    def path(self) -> Path:
+        """The single file the index is saved in."""
+        return self.directory / INDEX_FILE
+
+    def _load(self) -> bool:
+        """Load the saved index; False (and an empty index) if absent, damaged or outdated."""
+        self.vocab, self.ids, self.terms, self.stamp = {}, [], [], None
+        self.store_count, self._bm25, self._present = -1, None, None
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if meta.get("format") != FORMAT_VERSION:
-                return
-            flat = np.load(self.directory / "terms.npy")
-            offsets = np.load(self.directory / "offsets.npy")
-        except (OSError, ValueError):
-            return  # a damaged cache is rebuilt from the store
-        self.vocab = meta["vocab"]
-        self.ids = meta["ids"]
-        self.store_count = int(meta["store_count"])
-        self.terms = [flat[offsets[i] : offsets[i + 1]] for i in range(len(self.ids))]
-        self._bm25 = None
+            with np.load(self.path, allow_pickle=False) as saved:
+                meta = json.loads(bytes(saved["meta"]).decode("utf-8"))
+                flat, offsets = saved["terms"], saved["offsets"]
+            if meta.get("format") != FORMAT_VERSION or len(offsets) != len(meta["ids"]) + 1:
+                return False
+            vocab, ids = dict(meta["vocab"]), list(meta["ids"])
+            terms = [flat[offsets[i] : offsets[i + 1]] for i in range(len(ids))]
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError):
+            return False  # a damaged or truncated file is rebuilt from the store
+        self.vocab, self.ids, self.terms = vocab, ids, terms
+        self.stamp = Stamp.from_dict(meta.get("stamp"))
+        self.store_count = len(ids)
+        return True
 
     def save(self) -> None:
-        """Write the index atomically (a reader never sees half of it)."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=self.directory.parent, prefix=".bm25-"))
-        lengths = np.array([len(t) for t in self.terms], dtype=np.int64)
-        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        flat = np.concatenate(self.terms) if self.terms else np.zeros(0, dtype=np.int32)
-        np.save(tmp / "terms.npy", flat.astype(np.int32))
-        np.save(tmp / "offsets.npy", offsets)
-        meta = {
-            "format": FORMAT_VERSION,
-            "vocab": self.vocab,
-            "ids": self.ids,
-            "store_count": self.store_count,
-        }
-        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        old = self.directory.with_name(self.directory.name + ".old")
-        if self.directory.exists():
-            os.replace(self.directory, old)
-        os.replace(tmp, self.directory)
-        if old.exists():
-            for f in old.iterdir():
-                f.unlink()
-            old.rmdir()
+        """Write the index as one file, atomically: a reader sees the old file or the new one.
+
+        Only the writer saves, under the data directory's write lock; a temporary file left
+        by a crash is removed here, and readers never look at one.
+        """
+        with self._lock:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for leftover in self.directory.iterdir():
+                if leftover.name != INDEX_FILE:
+                    _remove(leftover)
+            lengths = np.array([len(t) for t in self.terms], dtype=np.int64)
+            offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+            flat = np.concatenate(self.terms) if self.terms else np.zeros(0, dtype=np.int32)
+            meta = {
+                "format": FORMAT_VERSION,
+                "vocab": self.vocab,
+                "ids": self.ids,
+                "stamp": self.stamp.to_dict() if self.stamp is not None else None,
+            }
+            blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".index-", suffix=".tmp")
+            os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide the index from other readers
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, meta=blob, terms=flat.astype(np.int32), offsets=offsets)
+                f.flush()
+                os.fsync(f.fileno())
+            fault_point("keywords-temp-written")
+            os.replace(tmp, self.path)
+            _fsync_dir(self.directory)
 
     # -- updates -----------------------------------------------------------------------------
 
@@ -118,9 +147,22 @@ class KeywordIndex:
         return np.array(ids, dtype=np.int32)
 
     def update(
-        self, added: Iterable[Chunk], deleted_ids: Iterable[str], *, store_count: int
+        self,
+        added: Iterable[Chunk],
+        deleted_ids: Iterable[str],
+        *,
+        store_count: int | None = None,
+        stamp: Stamp | None = None,
     ) -> None:
-        """Add analysed chunks and drop deleted ones; only the added chunks are analysed."""
+        """Add analysed chunks and drop deleted ones; only the added chunks are analysed.
+
+        Args:
+            added: Chunks now in the store (those already indexed are ignored).
+            deleted_ids: Chunk ids no longer in the store.
+            store_count: Unused; kept for callers of the old signature.
+            stamp: The store state the index now reflects (None: unknown, i.e. stale).
+        """
+        del store_count  # freshness is judged by the stamp, never by a count
         with self._lock:
             gone = set(deleted_ids)
             if gone:
@@ -134,20 +176,50 @@ class KeywordIndex:
                 present.add(chunk.chunk_id)
                 self.ids.append(chunk.chunk_id)
                 self.terms.append(self._term_ids(chunk.text))
-            self.store_count = store_count
+            self.store_count = len(self.ids)
+            self.stamp = stamp
             self._bm25 = None
+            self._present = None
 
-    def rebuild(self, store: Store) -> None:
-        """Re-analyse every chunk of the store."""
+    def rebuild(self, store: Store, stamp: Stamp | None = None) -> None:
+        """Re-analyse every chunk of the store, in memory (the writer saves it)."""
         with self._lock:
             self.vocab, self.ids, self.terms = {}, [], []
-        self.update(store.iter_chunks(), (), store_count=store.count())
-        self.save()
+            self.update(store.iter_chunks(), (), stamp=stamp)
 
     def ensure_fresh(self, store: Store) -> None:
-        """Rebuild if the store's chunk count says the saved index is stale."""
-        if self.store_count != store.count():
-            self.rebuild(store)
+        """Follow `store`: use the saved index if its stamp matches the store, else rebuild.
+
+        A reader never saves: a stale index is rebuilt in memory only (the next `veille
+        ingest` repairs the saved one). From now on every search checks the stamp again, so
+        a long-lived reader follows a writer's changes and a rebuild's swap.
+
+        Raises:
+            StaleKeywordIndexError: Stale and too large to rebuild here; says what to run.
+        """
+        with self._lock:
+            self._store = store
+            self._follow()
+
+    def _follow(self) -> None:
+        store = self._store
+        if store is None:
+            return
+        current = store.stamp()
+        if store.keyword_dir != self.directory:
+            self.directory = store.keyword_dir
+            self._load()
+        if self.stamp == current:
+            return
+        if self._load() and self.stamp == current:
+            return  # the writer saved a fresh index since
+        if store.count() > READER_REBUILD_LIMIT:
+            msg = (
+                f"the keyword index {self.directory} does not match the store; "
+                "run `veille ingest PATH` (any ingested folder) to repair it"
+            )
+            raise StaleKeywordIndexError(msg)
+        self.rebuild(store, stamp=current)
 
     # -- search ------------------------------------------------------------------------------
 
@@ -166,16 +238,18 @@ class KeywordIndex:
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Chunk ids with a positive BM25 score for `query`, best first."""
-        tokens = [t for t in analyse(query) if t in self.vocab]
-        if not tokens or not self.ids:
-            return []
         with self._lock:
+            self._follow()
+            tokens = [t for t in analyse(query) if t in self.vocab]
+            if not tokens or not self.ids:
+                return []
             retriever = self._retriever()
+            ids = self.ids
             scores: npt.NDArray[np.float32] = retriever.get_scores(tokens)  # type: ignore[attr-defined]
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return [(ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def unknown_names(self, question: str) -> list[str]:
         """Names and numbers of the question that occur nowhere in the corpus.
@@ -183,6 +257,9 @@ class KeywordIndex:
         A question about "Pinduoduo" over a corpus that never mentions it cannot be answered
         from it, however similar its wording is to some passage.
         """
+        with self._lock:
+            self._follow()
+            present = self._present_terms()
         found: list[str] = []
         for i, match in enumerate(_NAME.finditer(question)):
             word = match.group()
@@ -190,10 +267,39 @@ class KeywordIndex:
             if not is_name or fold(word) in _NOT_NAMES:
                 continue
             terms = analyse(word)
-            if terms and not any(t in self.vocab for t in terms):
+            if terms and not any(self.vocab.get(t, -1) in present for t in terms):
                 found.append(word)
         return found
+
+    def _present_terms(self) -> set[int]:
+        """Term ids that occur in some indexed chunk (the vocabulary keeps deleted ones)."""
+        if self._present is None:
+            flat = np.concatenate(self.terms) if self.terms else np.zeros(0, dtype=np.int32)
+            self._present = set(np.unique(flat).tolist())
+        return self._present
 
     def __len__(self) -> int:
         """Number of indexed chunks."""
         return len(self.ids)
+
+
+def _remove(path: Path) -> None:
+    """Delete a leftover file or folder (a crashed save's temporary, an old format's file)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

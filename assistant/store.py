@@ -4,76 +4,50 @@ Two collections live side by side, embedded (`PersistentClient` in the data dire
 Chroma server (`HttpClient`, when `store.chroma_url` is set): `<name>` holds chunk vectors and
 their offsets, `<name>_documents` holds each document's full loaded text so that every citation
 offset can be checked against it from any machine. The chunk collection's metadata is the
-manifest (embedding model, dimension, chunker); opening a store built differently is refused.
-Chroma's default embedding function is never used: it would download a model at run time.
+manifest (embedding model, dimension, chunker) and the write counter; opening a store built
+differently is refused. Which generation of collections is live is `assistant.state`'s job.
+A reader (`create=False`) never writes: it creates no collection and follows the live pointer
+when a rebuild swaps in a new generation. Chroma's default embedding function is never used:
+it would download a model at run time.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from assistant import state
+from assistant.chroma_client import StoreEmptyError, StoreError, StoreMismatchError, make_client
+from assistant.derived import keyword_dir, keyword_index, record_manager
 from assistant.embeddings import model_id
-from assistant.errors import VeilleError
+from assistant.faults import fault_point
 from assistant.types import CHUNKER_VERSION, Chunk
 
 if TYPE_CHECKING:
-    import chromadb
+    from pathlib import Path
+
     from chromadb.api import ClientAPI
     from langchain_chroma import Chroma
-    from langchain_classic.indexes import SQLRecordManager
     from langchain_core.embeddings import Embeddings
 
-    from assistant.keyword import KeywordIndex
     from assistant.settings import Settings
 
+__all__ = [
+    "DocumentRecord",
+    "Store",
+    "StoreEmptyError",
+    "StoreError",
+    "StoreMismatchError",
+    "keyword_dir",
+    "keyword_index",
+    "make_client",
+    "record_manager",
+]
+
 MANIFEST_CHECKED = ("embedding_model", "dimension", "chunker", "chunk_size", "chunk_overlap")
-
-
-class StoreError(VeilleError):
-    """The store cannot be used as configured; the message says what to do."""
-
-
-class StoreMismatchError(StoreError):
-    """The store was built with other settings than the current ones."""
-
-
-class StoreEmptyError(StoreError):
-    """Nothing has been ingested yet."""
-
-
-def make_client(settings: Settings) -> ClientAPI:
-    """A Chroma client: a server's if `store.chroma_url` is set, else the embedded store."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    url = settings.store.chroma_url
-    if url:
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            msg = f"invalid store.chroma_url {url!r}: expected http://HOST:PORT"
-            raise StoreError(msg)
-        headers = {}
-        if settings.store.chroma_token is not None:
-            headers["Authorization"] = f"Bearer {settings.store.chroma_token.get_secret_value()}"
-        try:
-            return chromadb.HttpClient(
-                host=parsed.hostname,
-                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                ssl=parsed.scheme == "https",
-                headers=headers,
-                settings=chroma_settings,
-            )
-        except Exception as exc:  # noqa: BLE001 - chromadb raises bare Exception/ValueError
-            msg = f"cannot reach the Chroma server at {url}: {exc}"
-            raise StoreError(msg) from None
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+_T = TypeVar("_T")
 
 
 def _version(dist: str) -> str:
@@ -104,8 +78,18 @@ class Store:
         *,
         client: ClientAPI | None = None,
         create: bool = False,
+        name: str | None = None,
+        check: bool = True,
     ) -> None:
-        """Open (or with `create=True`, create) the collections.
+        """Open the live store (or with `create=True`, as its writer, create what is missing).
+
+        Args:
+            settings: The configuration.
+            embeddings: The embedding model (its id and dimension form the manifest).
+            client: A Chroma client (default: from settings).
+            create: Open as the writer: create missing collections, never follow the pointer.
+            name: A given generation's chunk collection instead of the live one.
+            check: Check the manifest against the settings.
 
         Raises:
             StoreMismatchError: The existing store was built with other settings.
@@ -113,33 +97,85 @@ class Store:
         """
         self.settings = settings
         self.embeddings = embeddings
-        self.client = client if client is not None else make_client(settings)
-        self.name = settings.store.collection
+        self.client = client if client is not None else make_client(settings, create=create)
+        self.base = settings.store.collection
+        self.writer = create
+        self._check = check
+        self._follow = not create and name is None
         self._dimension: int | None = None
         self._vectorstore: Chroma | None = None
         self.location = settings.store.chroma_url or str(settings.chroma_dir)
-        existing = self._get_collection(self.name)
-        if existing is None:
-            if not create:
+        self.name = ""
+        self._open(name or state.live_name(self.client, self.base))
+
+    def _open(self, name: str) -> None:
+        chunks = state.get_collection(self.client, name)
+        if chunks is None:
+            if not self.writer:
                 msg = "the store is empty: run `veille ingest` first"
                 raise StoreEmptyError(msg)
-            self.chunks = self.client.create_collection(
-                self.name,
+            chunks = self.client.create_collection(
+                name,
                 embedding_function=None,
                 metadata={**self.expected_manifest(), "hnsw:space": "cosine"},
             )
-        else:
-            self.chunks = existing
-            self.check_manifest()
-        self.documents = self.client.get_or_create_collection(
-            f"{self.name}_documents", embedding_function=None
-        )
+        elif self._check:
+            self.check_manifest(dict(chunks.metadata or {}))
+        documents = state.get_collection(self.client, state.documents_name(name))
+        if documents is None:
+            if not self.writer:
+                msg = "the store is incomplete (no document texts): run `veille ingest PATH`"
+                raise StoreEmptyError(msg)
+            documents = self.client.create_collection(
+                state.documents_name(name), embedding_function=None
+            )
+        self.name, self.chunks, self.documents = name, chunks, documents
+        self._vectorstore = None
 
-    def _get_collection(self, name: str) -> chromadb.Collection | None:
+    def refresh(self) -> None:
+        """A reader moves to the live generation if a rebuild swapped one in."""
+        if self._follow:
+            name = state.live_name(self.client, self.base)
+            if name != self.name:
+                self._open(name)
+
+    def _read(self, call: Callable[[], _T]) -> _T:
+        """Run a read; if it fails because a rebuild replaced the store, retry on the new one."""
         try:
-            return self.client.get_collection(name, embedding_function=None)
-        except Exception:  # noqa: BLE001 - NotFoundError's type differs between client kinds
-            return None
+            return call()
+        except Exception:
+            before = self.name
+            if self._follow:
+                self.refresh()
+            if self.name == before:
+                raise
+            return call()
+
+    def stamp(self) -> state.Stamp:
+        """The chunk collection's current id and write counter (read afresh)."""
+        self.refresh()
+        if not self.writer:
+            fresh = state.get_collection(self.client, self.name)
+            if fresh is not None:
+                self.chunks = fresh
+        return state.stamp_of(self.chunks)
+
+    def begin_write(self) -> int:
+        """Mark the store as being changed (derived state is stale until `end_write`)."""
+        seq = state.begin_write(self.chunks)
+        fault_point("after-begin")
+        return seq
+
+    def end_write(self, seq: int) -> state.Stamp:
+        """Mark the changes complete; derived state saved with the returned stamp is fresh."""
+        stamp = state.Stamp(str(self.chunks.id), seq + 1)
+        state.set_write_seq(self.chunks, seq + 1)
+        return stamp
+
+    @property
+    def keyword_dir(self) -> Path:
+        """Where this generation's BM25 index lives."""
+        return keyword_dir(self.settings, self.name)
 
     @property
     def dimension(self) -> int:
@@ -170,13 +206,13 @@ class Store:
         """The manifest stored with the collection."""
         return dict(self.chunks.metadata or {})
 
-    def check_manifest(self) -> None:
+    def check_manifest(self, stored: dict[str, Any] | None = None) -> None:
         """Refuse a store built with another embedding model or chunker.
 
         Raises:
             StoreMismatchError: Naming the stored and the configured value.
         """
-        stored = self.manifest()
+        stored = self.manifest() if stored is None else stored
         if "embedding_model" not in stored:
             return
         expected = self.expected_manifest()
@@ -193,9 +229,7 @@ class Store:
     def vectorstore(self) -> Chroma:
         """The chunk collection as a LangChain vector store (for the indexing API)."""
         if self._vectorstore is None:
-            from langchain_chroma import Chroma
-
-            self._vectorstore = Chroma(
+            self._vectorstore = _hooked_chroma()(
                 client=self.client,
                 collection_name=self.name,
                 embedding_function=self.embeddings,
@@ -205,44 +239,58 @@ class Store:
 
     def count(self) -> int:
         """Number of chunks."""
-        return int(self.chunks.count())
+        self.refresh()
+        return self._read(lambda: int(self.chunks.count()))
 
     def document_count(self) -> int:
         """Number of documents."""
-        return int(self.documents.count())
+        self.refresh()
+        return self._read(lambda: int(self.documents.count()))
 
     def dense_search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
         """The `k` chunks nearest to a query vector, with their cosine similarity."""
-        if k <= 0 or self.count() == 0:
+        self.refresh()
+        if k <= 0:
             return []
-        result = self.chunks.query(
-            query_embeddings=[vector],  # type: ignore[arg-type]
-            n_results=k,
-            include=["documents", "metadatas", "distances"],
-        )
-        ids = result["ids"][0]
-        docs = (result["documents"] or [[]])[0]
-        metas = (result["metadatas"] or [[]])[0]
-        dists = (result["distances"] or [[]])[0]
-        return [
-            (_chunk(cid, doc or "", dict(meta or {})), 1.0 - float(dist))
-            for cid, doc, meta, dist in zip(ids, docs, metas, dists, strict=True)
-        ]
+
+        def query() -> list[tuple[Chunk, float]]:
+            if self.chunks.count() == 0:
+                return []
+            result = self.chunks.query(
+                query_embeddings=[vector],  # type: ignore[arg-type]
+                n_results=k,
+                include=["documents", "metadatas", "distances"],
+            )
+            ids = result["ids"][0]
+            docs = (result["documents"] or [[]])[0]
+            metas = (result["metadatas"] or [[]])[0]
+            dists = (result["distances"] or [[]])[0]
+            return [
+                (_chunk(cid, doc or "", dict(meta or {})), 1.0 - float(dist))
+                for cid, doc, meta, dist in zip(ids, docs, metas, dists, strict=True)
+            ]
+
+        return self._read(query)
 
     def get_chunks(self, ids: list[str]) -> dict[str, Chunk]:
-        """Chunks by id."""
+        """Chunks by id (ids no longer in the store are left out)."""
         if not ids:
             return {}
-        got = self.chunks.get(ids=ids, include=["documents", "metadatas"])
-        docs = got["documents"] or []
-        metas = got["metadatas"] or []
-        return {
-            cid: _chunk(cid, doc or "", dict(meta or {}))
-            for cid, doc, meta in zip(got["ids"], docs, metas, strict=True)
-        }
+
+        def get() -> dict[str, Chunk]:
+            got = self.chunks.get(ids=ids, include=["documents", "metadatas"])
+            docs = got["documents"] or []
+            metas = got["metadatas"] or []
+            return {
+                cid: _chunk(cid, doc or "", dict(meta or {}))
+                for cid, doc, meta in zip(got["ids"], docs, metas, strict=True)
+            }
+
+        return self._read(get)
 
     def iter_chunks(self, batch: int = 5000) -> Iterator[Chunk]:
         """Every chunk, in pages (used to build the keyword index)."""
+        self.refresh()
         offset = 0
         while True:
             got = self.chunks.get(include=["documents", "metadatas"], limit=batch, offset=offset)
@@ -254,16 +302,33 @@ class Store:
                 yield _chunk(cid, doc or "", dict(meta or {}))
             offset += len(got["ids"])
 
+    def chunk_doc_ids(self, batch: int = 20000) -> dict[str, str]:
+        """Every chunk id with its document id (the writer's reconciliation reads this)."""
+        out: dict[str, str] = {}
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["metadatas"], limit=batch, offset=offset)
+            if not got["ids"]:
+                return out
+            for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                out[cid] = str((meta or {}).get("doc_id", ""))
+            offset += len(got["ids"])
+
     def document_text(self, doc_id: str) -> str | None:
         """The full loaded text of a document, which citation offsets refer to."""
-        got = self.documents.get(ids=[doc_id], include=["documents"])
-        docs = got["documents"] or []
-        return docs[0] if docs else None
+
+        def get() -> str | None:
+            got = self.documents.get(ids=[doc_id], include=["documents"])
+            docs = got["documents"] or []
+            return docs[0] if docs else None
+
+        return self._read(get)
 
     def documents_under(self, root: str | None = None) -> dict[str, DocumentRecord]:
-        """The documents ingested from one root (or all), by doc_id."""
+        """The documents whose recorded root is `root` (or all), by doc_id."""
+        self.refresh()
         where: Any = {"root": root} if root is not None else None
-        got = self.documents.get(where=where, include=["metadatas"])
+        got = self._read(lambda: self.documents.get(where=where, include=["metadatas"]))
         out: dict[str, DocumentRecord] = {}
         for doc_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
             m = dict(meta or {})
@@ -283,15 +348,13 @@ class Store:
             documents=[text],
             # The collection needs a vector; documents are looked up by id, never searched.
             embeddings=[[1.0]],  # type: ignore[arg-type]
-            metadatas=[
-                {
-                    "source": record.source,
-                    "root": record.root,
-                    "sha256": record.sha256,
-                    "chunks": record.chunks,
-                }
-            ],
+            metadatas=[_document_meta(record)],
         )
+
+    def mark_stale(self, record: DocumentRecord) -> None:
+        """Forget a document's sha256, so that the next sync of its folder indexes it again."""
+        stale = DocumentRecord(record.doc_id, record.source, record.root, "", record.chunks)
+        self.documents.update(ids=[record.doc_id], metadatas=[_document_meta(stale)])
 
     def delete_documents(self, doc_ids: list[str]) -> None:
         """Remove documents' texts (their chunks are removed by the indexing API)."""
@@ -299,38 +362,30 @@ class Store:
             self.documents.delete(ids=doc_ids)
 
 
-def record_manager(settings: Settings) -> SQLRecordManager:
-    """The indexing API's record of which chunk hashes are in the store."""
-    from langchain_classic.indexes import SQLRecordManager
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    where = settings.store.chroma_url or "embedded"
-    manager = SQLRecordManager(
-        f"chroma/{where}/{settings.store.collection}",
-        db_url=f"sqlite:///{settings.records_db}",
-    )
-    manager.create_schema()
-    return manager
+def _document_meta(record: DocumentRecord) -> dict[str, str | int]:
+    return {
+        "source": record.source,
+        "root": record.root,
+        "sha256": record.sha256,
+        "chunks": record.chunks,
+    }
 
 
-def keyword_index(settings: Settings) -> KeywordIndex:
-    """The on-disk BM25 index that belongs to the configured store."""
-    from assistant.keyword import KeywordIndex
+def _hooked_chroma() -> type[Chroma]:
+    """langchain-chroma's store with fault points between the indexing API's steps."""
+    from langchain_chroma import Chroma
 
-    suffix = (
-        "embedded"
-        if not settings.store.chroma_url
-        else hashlib.sha256(settings.store.chroma_url.encode()).hexdigest()[:12]
-    )
-    return KeywordIndex(settings.data_dir / f"bm25-{settings.store.collection}-{suffix}")
+    class HookedChroma(Chroma):
+        def add_documents(self, documents: Any, **kwargs: Any) -> list[str]:
+            ids = super().add_documents(documents, **kwargs)
+            fault_point("after-vectors")  # vectors written, the record manager not yet
+            return ids
 
+        def delete(self, ids: list[str] | None = None, **kwargs: Any) -> None:
+            super().delete(ids=ids, **kwargs)
+            fault_point("after-vector-delete")
 
-def drop_store(client: ClientAPI, name: str) -> None:
-    """Delete a store's collections whatever built them (for `ingest --rebuild`)."""
-    existing = {c.name for c in client.list_collections()}
-    for collection in (name, f"{name}_documents"):
-        if collection in existing:
-            client.delete_collection(collection)
+    return HookedChroma
 
 
 def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:

@@ -4,27 +4,34 @@ The chunk vectors go through LangChain's indexing API (`index()` with a `SQLReco
 sha256 keys, incremental cleanup keyed by document), so unchanged chunks are never re-embedded
 and a changed file's old chunks disappear. Files whose bytes did not change are recognised by
 their sha256 before they are even parsed, which keeps a re-ingest of a large folder near-instant.
-Bad files are skipped with a reason and never remove what was indexed before. The whole run
-holds the data directory's write lock.
+Bad files are skipped with a reason and never remove what was indexed before; so are the
+documents of a folder that cannot be read. The whole run holds the data directory's write lock,
+starts by repairing derived state from the chunk collection (`ingest.reconcile`), and stamps
+the keyword index with the collection's write counter at the end (`assistant.state`). A
+rebuild writes a new generation of collections and swaps it in only once it is complete.
+`fault_point` calls mark the steps a crash test kills the writer at.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import VeilleError
+from assistant import state
+from assistant.faults import fault_point
 from assistant.keyword import KeywordIndex
 from assistant.lock import writer_lock
+from assistant.state import drop_generation
 from assistant.store import (
     DocumentRecord,
     Store,
-    drop_store,
-    keyword_index,
+    StoreEmptyError,
+    keyword_dir,
     make_client,
     record_manager,
 )
@@ -32,13 +39,18 @@ from assistant.types import IngestReport, SkippedFile
 from ingest.chunking import chunk_text
 from ingest.files import walk
 from ingest.loaders import SUPPORTED_SUFFIXES, SkipFileError, load_file
+from ingest.plan import IngestError, Plan, plan_paths, stored_roots, under
+from ingest.reconcile import clear_records, reconcile, remove_leftovers
 
 if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
     from langchain_classic.indexes import SQLRecordManager
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
     from assistant.settings import Settings
+
+__all__ = ["SAMPLE_CORPUS", "IngestError", "Progress", "ingest_paths", "rebuild_store"]
 
 SAMPLE_CORPUS = Path(__file__).parent / "sample_corpus"
 
@@ -46,10 +58,6 @@ Progress = Callable[[int, int, str], None]
 """Called as progress(files_done, files_total, current_file_name)."""
 
 FILES_PER_BATCH = 16
-
-
-class IngestError(VeilleError):
-    """The run cannot start (missing folder, refusing to empty the store); nothing was changed."""
 
 
 @dataclass
@@ -75,13 +83,19 @@ def ingest_paths(
 ) -> IngestReport:
     """Sync each folder (or file) in `paths` into the store.
 
+    Every run first repairs the store's derived state from its chunk collection (see
+    `ingest.reconcile`). A path given twice, or inside another given folder, is synced once.
+
     Args:
-        paths: Folders or files; a folder's documents are named relative to it.
+        paths: Folders or files; a folder's documents are named relative to it. With
+            `rebuild`, empty means every folder the store holds.
         settings: The configuration.
         embeddings: The embedding model (default: from settings).
-        store: An open store (default: opened, or created, from settings).
+        store: An open store whose client to use (default: a client from settings).
         allow_empty: Let a folder with no documents remove what was indexed from it.
-        rebuild: Drop the store and index everything again (after a model change).
+        rebuild: Index everything again into a new generation of the store, swapped in
+            only once complete (after a model or chunker change); documents of folders not
+            rebuilt are reported as deleted.
         progress: Called after each file.
 
     Raises:
@@ -90,29 +104,24 @@ def ingest_paths(
         StoreMismatchError: The store was built with other settings (and not `rebuild`).
     """
     started = time.perf_counter()
-    roots = [_check_path(p) for p in paths]
+    plan = plan_paths(paths)
+    if not plan and not rebuild:
+        msg = "no folder or file to ingest"
+        raise IngestError(msg)
     with writer_lock(settings.data_dir):
         if embeddings is None:
             from assistant.embeddings import make_embeddings
 
             embeddings = make_embeddings(settings)
-        manager = record_manager(settings)
-        keywords = keyword_index(settings)
-        if rebuild:
-            client = store.client if store is not None else make_client(settings)
-            drop_store(client, settings.store.collection)
-            manager.delete_keys(manager.list_keys())
-            store = None
-            keywords = KeywordIndex(keywords.directory)
-            keywords.update((), (), store_count=0)
-        if store is None:
-            store = Store(settings, embeddings, create=True)
-        keywords.ensure_fresh(store)
+        client = store.client if store is not None else make_client(settings, create=True)
+        live = state.live_name(client, settings.store.collection)
+        remove_leftovers(settings, client, live)
         tally = _Tally()
-        for root, files in roots:
-            _sync_root(root, files, store, manager, keywords, tally, allow_empty, progress)
-        keywords.store_count = store.count()
-        keywords.save()
+        if rebuild:
+            rebuild_store(plan, settings, embeddings, client, live, tally, allow_empty, progress)
+        else:
+            writer = Store(settings, embeddings, client=client, create=True)
+            _write(writer, plan, tally, allow_empty, progress, repair=True)
     return IngestReport(
         added=tally.added,
         updated=tally.updated,
@@ -125,15 +134,72 @@ def ingest_paths(
     )
 
 
-def _check_path(path: Path) -> tuple[Path, list[Path] | None]:
-    """(root, explicit files or None for "walk the folder"), or IngestError."""
-    resolved = path.expanduser().resolve()
-    if not resolved.exists():
-        msg = f"{path}: no such file or folder"
-        raise IngestError(msg)
-    if resolved.is_file():
-        return resolved.parent, [resolved]
-    return resolved, None
+def _write(
+    store: Store,
+    plan: Plan,
+    tally: _Tally,
+    allow_empty: bool,
+    progress: Progress | None,
+    *,
+    repair: bool,
+) -> None:
+    """One write to one generation: mark it dirty, repair, sync, save derived state, mark clean."""
+    manager = record_manager(store.settings, store.name)
+    keywords = KeywordIndex(store.keyword_dir)
+    seq = store.begin_write()
+    if repair:
+        reconcile(store, manager, keywords)
+        fault_point("after-reconcile")
+    for root, files in plan:
+        _sync_root(root, files, store, manager, keywords, tally, allow_empty, progress)
+    fault_point("before-keywords-save")
+    keywords.stamp = state.Stamp(str(store.chunks.id), seq + 1)
+    keywords.save()
+    fault_point("after-keywords-save")
+    store.end_write(seq)
+    fault_point("after-end")
+
+
+def rebuild_store(
+    plan: Plan,
+    settings: Settings,
+    embeddings: Embeddings,
+    client: ClientAPI,
+    live: str,
+    tally: _Tally,
+    allow_empty: bool,
+    progress: Progress | None,
+) -> None:
+    """Build the next generation from scratch beside the live one, then swap it in.
+
+    A crash before the swap leaves the live store untouched (the half-built generation is
+    removed by the next run); a crash after it leaves the new one, complete.
+    """
+    base = settings.store.collection
+    try:
+        old: dict[str, DocumentRecord] = Store(
+            settings, embeddings, client=client, name=live, check=False
+        ).documents_under()
+    except StoreEmptyError:
+        old = {}
+    if not plan:
+        plan = stored_roots(old, tally.skipped)
+    new_name = state.generation_name(base, state.generation(base, live) + 1)
+    drop_generation(client, new_name)
+    clear_records(record_manager(settings, new_name))
+    fresh = Store(settings, embeddings, client=client, create=True, name=new_name)
+    fault_point("rebuild-created")
+    _write(fresh, plan, tally, allow_empty, progress, repair=False)
+    fault_point("before-swap")
+    state.set_live(client, base, new_name)
+    fault_point("after-swap")
+    kept = fresh.documents_under()
+    tally.deleted += len(old.keys() - kept.keys())
+    tally.chunks_deleted += sum(r.chunks for r in old.values())
+    drop_generation(client, live)
+    shutil.rmtree(keyword_dir(settings, live), ignore_errors=True)
+    clear_records(record_manager(settings, live))
+    fault_point("after-drop-old")
 
 
 def _sync_root(
@@ -147,10 +213,17 @@ def _sync_root(
     progress: Progress | None,
 ) -> None:
     whole_folder = files is None
-    candidates = walk(root).files if files is None else files
-    known = store.documents_under(str(root))
+    unreadable: list[Path] = []
+    if files is None:
+        found = walk(root)
+        candidates, unreadable = found.files, found.unreadable
+        tally.skipped.extend(s for s in found.skipped if Path(root, s.path) not in unreadable)
+    else:
+        candidates = files
+    # Every document under this folder, whichever root it was ingested from (nested roots).
+    known = {d: r for d, r in store.documents_under().items() if under(d, root)}
     present = [p for p in candidates if p.suffix.lower() in SUPPORTED_SUFFIXES]
-    if whole_folder and not present and known and not allow_empty:
+    if whole_folder and not present and not unreadable and known and not allow_empty:
         msg = (
             f"{root} holds no supported documents; refusing to remove the {len(known)} "
             "documents indexed from it (pass --prune to remove them)"
@@ -177,7 +250,17 @@ def _sync_root(
     if pending:
         _index_batch(pending, store, manager, keywords, tally)
     if whole_folder:
-        gone = [doc_id for doc_id in known if doc_id not in seen]
+        for folder in unreadable:
+            kept = sum(1 for d in known if under(d, folder))
+            rel = folder.relative_to(root).as_posix() if folder != root else "."
+            tally.skipped.append(
+                SkippedFile(rel, f"folder cannot be read: its {kept} indexed documents are kept")
+            )
+        gone = [
+            doc_id
+            for doc_id in known
+            if doc_id not in seen and not any(under(doc_id, u) for u in unreadable)
+        ]
         _delete_documents(gone, store, manager, keywords, tally)
 
 
@@ -265,9 +348,10 @@ def _index_batch(
         key_encoder="sha256",
         batch_size=max(len(docs), 1),
     )
+    fault_point("after-records")
     after = set(manager.list_keys(group_ids=doc_ids))
     added_ids = sorted(after - before)
-    keywords.update(store.get_chunks(added_ids).values(), before - after, store_count=store.count())
+    keywords.update(store.get_chunks(added_ids).values(), before - after)
     # Texts are written after their chunks so a crash in between leaves the old text, whose
     # sha256 then differs from the file's and makes the next run index the file again.
     for record, text, existed in records:
@@ -276,6 +360,7 @@ def _index_batch(
             tally.updated += 1
         else:
             tally.added += 1
+        fault_point("after-text")
     tally.chunks_added += int(result["num_added"])
     tally.chunks_deleted += int(result["num_deleted"])
 
@@ -293,7 +378,9 @@ def _delete_documents(
     if keys:
         store.vectorstore.delete(ids=keys)
         manager.delete_keys(keys)
-    keywords.update((), keys, store_count=store.count())
+        fault_point("after-delete-records")
+    keywords.update((), keys)
     store.delete_documents(doc_ids)
+    fault_point("after-delete-texts")
     tally.deleted += len(doc_ids)
     tally.chunks_deleted += len(keys)
