@@ -157,6 +157,7 @@ class Assistant:
     ) -> Iterator[Event]:
         """Retrieve, show evidence, generate, verify: yields events, ends with `AnswerReady`."""
         started = time.perf_counter()
+        self._documents: dict[str, str] = {}  # texts read for the names check, this question
         question = question.strip()
         standalone = self.rewrite(question, history) if history else question
         retrieval = self.retriever.retrieve(standalone, k=k)
@@ -414,7 +415,13 @@ class Assistant:
         )
 
     def _names_context(self, passage: Passage, start: int, end: int) -> str:
-        if self.settings.grounding.names_scope == "passage":
+        scope = self.settings.grounding.names_scope
+        if scope == "document":
+            doc_id = passage.chunk.doc_id
+            if doc_id not in self._documents:
+                self._documents[doc_id] = self.store.document_text(doc_id) or passage.chunk.text
+            return self._documents[doc_id]
+        if scope == "passage":
             return passage.chunk.text
         return _sentence_context(passage, start, end)
 

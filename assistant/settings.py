@@ -168,10 +168,12 @@ class GroundingSettings(_Section):
         ge=1,
         description="How many of the best evidence sentences the answer-type check looks at.",
     )
-    names_scope: Literal["sentence", "passage"] = Field(
-        default="passage",
-        description="Where the names of a question must be found for a sentence to answer it: "
-        "the sentence and the one before it, or anywhere in its passage.",
+    names_scope: Literal["sentence", "passage", "document"] = Field(
+        default="document",
+        description="Where one of the names of a question must be found for a sentence to "
+        "answer it (all of them must be in the retrieved text): the sentence and the one "
+        "before it, its passage, or its document (news refers to its subject as "
+        "'l'enseigne' for paragraphs).",
     )
     fuzzy_names: int = Field(
         default=85,

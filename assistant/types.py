@@ -254,6 +254,8 @@ class IngestReport:
     deleted: int = 0
     unchanged: int = 0
     skipped: tuple[SkippedFile, ...] = ()
+    notes: tuple[SkippedFile, ...] = ()
+    """Files ingested with a caveat (an encoding guessed with low confidence)."""
     chunks_added: int = 0
     chunks_deleted: int = 0
     seconds: float = 0.0

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import VeilleError
 from assistant.types import SkippedFile
+from ingest.files import PathError, check_path
 
 if TYPE_CHECKING:
     from assistant.store import DocumentRecord
@@ -45,16 +46,16 @@ def plan_paths(paths: list[Path]) -> Plan:
     """(root, explicit files or None for "walk the folder") for each path, each synced once.
 
     Raises:
-        IngestError: A path does not exist.
+        IngestError: A path does not exist, is a symlink loop or is not valid UTF-8.
     """
     folders: list[Path] = []
     files: list[Path] = []
     for path in paths:
-        resolved = path.expanduser().resolve()
-        if not resolved.exists():
-            msg = f"{path}: no such file or folder"
-            raise IngestError(msg)
-        group = files if resolved.is_file() else folders
+        try:
+            root, given = check_path(path)
+        except PathError as exc:
+            raise IngestError(exc.message, exc.hint) from None
+        group, resolved = (folders, root) if given is None else (files, given[0])
         if resolved not in group:
             group.append(resolved)
     # A folder inside another given folder is synced with it (nested roots).

@@ -69,6 +69,8 @@ class _Tally:
     chunks_added: int = 0
     chunks_deleted: int = 0
     skipped: list[SkippedFile] = field(default_factory=list)
+    notes: list[SkippedFile] = field(default_factory=list)
+    follow_links: bool = False  # the run's option, read by the folder walk
 
 
 def ingest_paths(
@@ -79,6 +81,7 @@ def ingest_paths(
     store: Store | None = None,
     allow_empty: bool = False,
     rebuild: bool = False,
+    follow_links: bool = False,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Sync each folder (or file) in `paths` into the store.
@@ -96,6 +99,8 @@ def ingest_paths(
         rebuild: Index everything again into a new generation of the store, swapped in
             only once complete (after a model or chunker change); documents of folders not
             rebuilt are reported as deleted.
+        follow_links: Follow symlinks that point out of an ingested folder (by default they
+            are skipped, and said so: a link into ~/.ssh must not be indexed unasked).
         progress: Called after each file.
 
     Raises:
@@ -116,7 +121,7 @@ def ingest_paths(
         client = store.client if store is not None else make_client(settings, create=True)
         live = state.live_name(client, settings.store.collection)
         remove_leftovers(settings, client, live)
-        tally = _Tally()
+        tally = _Tally(follow_links=follow_links)
         if rebuild:
             rebuild_store(plan, settings, embeddings, client, live, tally, allow_empty, progress)
         else:
@@ -128,6 +133,7 @@ def ingest_paths(
         deleted=tally.deleted,
         unchanged=tally.unchanged,
         skipped=tuple(tally.skipped),
+        notes=tuple(tally.notes),
         chunks_added=tally.chunks_added,
         chunks_deleted=tally.chunks_deleted,
         seconds=time.perf_counter() - started,
@@ -215,7 +221,7 @@ def _sync_root(
     whole_folder = files is None
     unreadable: list[Path] = []
     if files is None:
-        found = walk(root)
+        found = walk(root, follow_links=tally.follow_links)
         candidates, unreadable = found.files, found.unreadable
         tally.skipped.extend(s for s in found.skipped if Path(root, s.path) not in unreadable)
     else:
@@ -290,6 +296,8 @@ def _prepare(
         kept = " (previous version kept)" if previous is not None else ""
         tally.skipped.append(SkippedFile(rel, f"{exc}{kept}"))
         return
+    if loaded.encoding_note:
+        tally.notes.append(SkippedFile(rel, loaded.encoding_note))
     record = DocumentRecord(doc_id=doc_id, source=rel, root=root, sha256=digest, chunks=0)
     pending.append((record, loaded.text, previous is not None))
 

@@ -75,12 +75,20 @@ def _parser() -> _Parser:
         "paths", nargs="*", type=Path, help="folders or files (default: the sample corpus)"
     )
     p.add_argument(
-        "--rebuild", action="store_true", help="drop the store and index everything again"
+        "--rebuild",
+        action="store_true",
+        help="index again into a new store, swapped in once complete: the given folders, "
+        "or every folder the store holds",
     )
     p.add_argument(
         "--prune",
         action="store_true",
         help="let a folder with no documents remove what was indexed from it",
+    )
+    p.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="follow symlinks that point outside the folder (skipped by default)",
     )
     p.add_argument("--quiet", action="store_true", help="print only the summary")
 
@@ -165,7 +173,8 @@ def _ingest(args: argparse.Namespace) -> int:
     from ingest.sync import SAMPLE_CORPUS, ingest_paths
 
     settings = _settings(args)
-    paths = list(args.paths) or [SAMPLE_CORPUS]
+    # A bare --rebuild re-indexes every folder the store holds; a bare ingest, the sample.
+    paths = list(args.paths) or ([] if args.rebuild else [SAMPLE_CORPUS])
     progress = None
     bar = None
     if not args.quiet and sys.stderr.isatty():
@@ -190,6 +199,7 @@ def _ingest(args: argparse.Namespace) -> int:
             settings=settings,
             rebuild=args.rebuild,
             allow_empty=args.prune,
+            follow_links=args.follow_links,
             progress=progress,
         )
     finally:
