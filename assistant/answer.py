@@ -18,7 +18,7 @@ from assistant.analysis import detect_language
 from assistant.citations import verify
 from assistant.evidence import Evidence, extractive_answer, score_sentences
 from assistant.followup import looks_like_follow_up
-from assistant.grounding import Expectation, expect, gives
+from assistant.grounding import Expectation, expect, gives, mentions_any, question_names
 from assistant.llm import model_error
 from assistant.prompts import (
     LANGUAGE_NAMES,
@@ -372,7 +372,7 @@ class Assistant:
             and not strong_sentence
         ):
             return f"best passage similarity {retrieval.best_similarity:.2f} < {floor:.2f}"
-        unknown = self._unknown_names(question)
+        unknown = self.keywords.unknown_names(question, fuzzy=policy.fuzzy_names)
         if unknown and retrieval.best_similarity < policy.strong_similarity:
             return "the corpus never mentions " + ", ".join(unknown)
         if policy.answer_type and expectation is not None and expectation.checkable:
@@ -381,28 +381,6 @@ class Assistant:
             if not any(self._gives(expectation, ev, question, retrieved) for ev in top):
                 return f"no retrieved sentence gives {_wanted(expectation)}"
         return None
-
-    def _unknown_names(self, question: str) -> list[str]:
-        """Names of the question the corpus never mentions, even spelled differently.
-
-        "Pinduoduo" for the corpus's "Pingduoduo", "Hemma" for "Hema": a close spelling of a
-        word the keyword index knows (rapidfuzz ratio >= grounding.fuzzy_names) is known.
-        """
-        from rapidfuzz import fuzz, process
-
-        from assistant.analysis import analyse
-
-        vocabulary = self.keywords.vocab
-        cutoff = self.settings.grounding.fuzzy_names
-        unknown: list[str] = []
-        for name in self.keywords.unknown_names(question):
-            terms = analyse(name) or [name.lower()]
-            if not all(
-                process.extractOne(t, vocabulary.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
-                for t in terms
-            ):
-                unknown.append(name)
-        return unknown
 
     def _gives(self, expectation: Expectation, ev: Evidence, question: str, retrieved: str) -> bool:
         return gives(
@@ -442,8 +420,19 @@ class Assistant:
         answering = [ev for ev in top if self._gives(expectation, ev, question, retrieved)]
         if not answering:
             return evidence
+        # Those that name the question's subject right there come before those whose document
+        # does ("Hema ... 22 magasins" before "Quant à JD.com ... deux magasins").
+        names = question_names(question)
+        fuzzy = policy.fuzzy_names
+        near = [
+            ev
+            for ev in answering
+            if not names
+            or mentions_any(names, _sentence_context(ev.passage, ev.start, ev.end), fuzzy=fuzzy)
+        ]
+        far = [ev for ev in answering if ev not in near]
         rest = [ev for ev in evidence if ev not in answering]
-        return answering + rest
+        return near + far + rest
 
     def _refused(self, base: Answer, language: str, started: float, reason: str) -> Answer:
         return replace(

@@ -396,6 +396,11 @@ def mentions(names: list[tuple[str, ...]], text: str, *, fuzzy: int = 85) -> boo
     return all(_mentions_one(name, text, fuzzy) for name in names)
 
 
+def mentions_any(names: list[tuple[str, ...]], text: str, *, fuzzy: int = 85) -> bool:
+    """Whether a text names at least one of `names` (see `mentions`)."""
+    return any(_mentions_one(name, text, fuzzy) for name in names)
+
+
 def _mentions_one(name: tuple[str, ...], text: str, fuzzy: int) -> bool:
     from rapidfuzz import fuzz, process
 

@@ -18,13 +18,14 @@ import shutil
 import tempfile
 import threading
 import zipfile
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.analysis import analyse, fold
 from assistant.chroma_client import StoreError
 from assistant.faults import fault_point
+from assistant.lexicon import NOT_NAMES
 from assistant.state import Stamp
 
 if TYPE_CHECKING:
@@ -40,19 +41,6 @@ FORMAT_VERSION = 2
 INDEX_FILE = "index.npz"
 READER_REBUILD_LIMIT = 50_000
 """A reader rebuilds a stale index in memory up to this many chunks, else says what to run."""
-# Words a question capitalises that are not names: common nouns written with a capital
-# (Internet, Bourse) and English months, days and nationalities, which a French corpus spells
-# differently ("janvier", "français"). Absent from the corpus, they must not cause a refusal.
-# fmt: off
-_NOT_NAMES: Final = frozenset([
-    "internet", "web", "bourse", "etat", "etats",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "french", "english", "chinese", "american", "european", "german", "italian", "spanish",
-    "japanese", "korean", "british", "indian", "russian", "african", "asian", "western", "eastern",
-])
-# fmt: on
 _NAME = re.compile(r"[^\W_][\w.&-]*[^\W_]|[^\W_]", re.UNICODE)
 
 
@@ -73,6 +61,7 @@ class KeywordIndex:
         self.terms: list[npt.NDArray[np.int32]] = []
         self._bm25: object | None = None
         self._present: set[int] | None = None
+        self._live_terms: list[str] | None = None
         self.store_count = -1
         self.stamp: Stamp | None = None
         self._store: Store | None = None
@@ -89,6 +78,7 @@ class KeywordIndex:
         """Load the saved index; False (and an empty index) if absent, damaged or outdated."""
         self.vocab, self.ids, self.terms, self.stamp = {}, [], [], None
         self.store_count, self._bm25, self._present = -1, None, None
+        self._live_terms = None
         try:
             with np.load(self.path, allow_pickle=False) as saved:
                 meta = json.loads(bytes(saved["meta"]).decode("utf-8"))
@@ -180,6 +170,7 @@ class KeywordIndex:
             self.stamp = stamp
             self._bm25 = None
             self._present = None
+            self._live_terms = None
 
     def rebuild(self, store: Store, stamp: Stamp | None = None) -> None:
         """Re-analyse every chunk of the store, in memory (the writer saves it)."""
@@ -236,11 +227,23 @@ class KeywordIndex:
             self._bm25 = retriever
         return self._bm25
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Chunk ids with a positive BM25 score for `query`, best first."""
+    def search(self, query: str, k: int, *, fuzzy: int = 0) -> list[tuple[str, float]]:
+        """Chunk ids with a positive BM25 score for `query`, best first.
+
+        With `fuzzy` (a rapidfuzz ratio, 0 to turn it off), a query word the corpus never
+        uses is searched as the corpus word closest to it ("Pinduoduo" finds "Pingduoduo").
+        """
         with self._lock:
             self._follow()
-            tokens = [t for t in analyse(query) if t in self.vocab]
+            tokens = []
+            for term in analyse(query):
+                if term in self.vocab or not fuzzy or term[0].isdigit():
+                    tokens.append(term)
+                    continue
+                close = self._closest(term, fuzzy)
+                if close is not None:
+                    tokens.append(close)
+            tokens = [t for t in tokens if t in self.vocab]
             if not tokens or not self.ids:
                 return []
             retriever = self._retriever()
@@ -251,25 +254,45 @@ class KeywordIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def unknown_names(self, question: str) -> list[str]:
+    def unknown_names(self, question: str, *, fuzzy: int = 0) -> list[str]:
         """Names and numbers of the question that occur nowhere in the corpus.
 
-        A question about "Pinduoduo" over a corpus that never mentions it cannot be answered
-        from it, however similar its wording is to some passage.
+        A question about "Zorglub" over a corpus that never mentions it cannot be answered
+        from it, however similar its wording is to some passage. With `fuzzy` (a rapidfuzz
+        ratio), a name close to a word of the corpus ("Pinduoduo", "Hemma", "Wal-Mart") is
+        not unknown: the corpus spells it differently.
         """
         with self._lock:
             self._follow()
             present = self._present_terms()
-        found: list[str] = []
-        for i, match in enumerate(_NAME.finditer(question)):
-            word = match.group()
-            is_name = word[0].isdigit() or (i > 0 and word[0].isupper()) or word.isupper()
-            if not is_name or fold(word) in _NOT_NAMES:
-                continue
-            terms = analyse(word)
-            if terms and not any(self.vocab.get(t, -1) in present for t in terms):
+            found: list[str] = []
+            for i, match in enumerate(_NAME.finditer(question)):
+                word = match.group()
+                is_name = word[0].isdigit() or (i > 0 and word[0].isupper()) or word.isupper()
+                if not is_name or fold(word) in NOT_NAMES:
+                    continue
+                terms = analyse(word)
+                if not terms or any(self.vocab.get(t, -1) in present for t in terms):
+                    continue
+                if fuzzy and not word[0].isdigit():
+                    joined = fold(word).replace("-", "").replace(".", "")
+                    candidates = [*terms, *analyse(joined)]
+                    if any(self._closest(t, fuzzy) is not None for t in candidates):
+                        continue
                 found.append(word)
         return found
+
+    def _closest(self, term: str, cutoff: int) -> str | None:
+        """The live corpus term closest to `term` at rapidfuzz ratio >= `cutoff`, if any."""
+        from rapidfuzz import fuzz, process
+
+        if self._live_terms is None:
+            present = self._present_terms()
+            self._live_terms = [t for t, i in self.vocab.items() if i in present and len(t) > 2]
+        if len(term) <= 3:  # short words match too much ("us" would find "usa")
+            return None
+        best = process.extractOne(term, self._live_terms, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return None if best is None else str(best[0])
 
     def _present_terms(self) -> set[int]:
         """Term ids that occur in some indexed chunk (the vocabulary keeps deleted ones)."""

@@ -78,7 +78,7 @@ class HybridRetriever:
             dense = self.store.dense_search(self.embeddings.embed_query(question), n)
         bm25: list[tuple[str, float]] = []
         if mode in ("hybrid", "bm25"):
-            bm25 = self.keywords.search(question, n)
+            bm25 = self.keywords.search(question, n, fuzzy=self.settings.fuzzy_terms)
         dense_ids = [c.chunk_id for c, _ in dense]
         bm25_ids = [cid for cid, _ in bm25]
         # Twice k fused candidates, so that k remain once copies of the same text (one article

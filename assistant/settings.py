@@ -102,6 +102,13 @@ class RetrievalSettings(_Section):
     rrf_k: int = Field(default=5, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking.")
     bm25_weight: float = Field(default=1.0, ge=0, description="Weight of the BM25 ranking.")
+    fuzzy_terms: int = Field(
+        default=85,
+        ge=0,
+        le=100,
+        description="BM25 searches a question word the corpus never uses as the closest corpus "
+        "word at this rapidfuzz ratio or more (misspelled names); 0 turns it off.",
+    )
     min_similarity: float | None = Field(
         default=None,
         ge=0,
