@@ -46,6 +46,10 @@ if TYPE_CHECKING:
     from assistant.store import Store
 
 
+OFFSETS_CHANGED = "quote not found at its offsets"
+"""The end of the note of an answer whose document changed while it was being made."""
+
+
 @dataclass(frozen=True, slots=True)
 class EvidenceFound:
     """Retrieval is done: the passages, the best sentences, and the extractive answer."""
@@ -145,12 +149,25 @@ class Assistant:
             _ = self.llm
 
     def ask(self, question: str, *, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
-        """Answer one question; see `stream` for the events along the way."""
-        for event in self.stream(question, history=history, k=k):
-            if isinstance(event, AnswerReady):
-                return event.answer
-        msg = "stream ended without an answer"  # pragma: no cover - stream always ends so
-        raise RuntimeError(msg)
+        """Answer one question; see `stream` for the events along the way.
+
+        A citation whose quote is no longer at its offsets means a writer changed the document
+        while this answer was being made: the question is answered once more, from the store
+        as it is now.
+        """
+        answer: Answer | None = None
+        for _attempt in range(2):
+            for event in self.stream(question, history=history, k=k):
+                if isinstance(event, AnswerReady):
+                    answer = event.answer
+            if answer is None:  # pragma: no cover - the stream always ends with an answer
+                break
+            if not any(note.endswith(OFFSETS_CHANGED) for note in answer.notes):
+                return answer
+        if answer is None:  # pragma: no cover
+            msg = "stream ended without an answer"
+            raise RuntimeError(msg)
+        return answer
 
     def stream(
         self, question: str, *, history: Sequence[Turn] = (), k: int | None = None
@@ -465,7 +482,7 @@ class Assistant:
         return replace(
             answer,
             citations=tuple(good),
-            notes=(*answer.notes, f"{dropped} citation(s) dropped: quote not found at its offsets"),
+            notes=(*answer.notes, f"{dropped} citation(s) dropped: {OFFSETS_CHANGED}"),
         )
 
 
