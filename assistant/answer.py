@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant.analysis import detect_language
+from assistant.answerable import Answerability
 from assistant.citations import verify
 from assistant.evidence import Evidence, extractive_answer, score_sentences
 from assistant.followup import looks_like_follow_up
-from assistant.grounding import Expectation, expect, gives, mentions_any, question_names
 from assistant.llm import model_error
 from assistant.prompts import (
     LANGUAGE_NAMES,
@@ -174,17 +174,14 @@ class Assistant:
     ) -> Iterator[Event]:
         """Retrieve, show evidence, generate, verify: yields events, ends with `AnswerReady`."""
         started = time.perf_counter()
-        self._documents: dict[str, str] = {}  # texts read for the names check, this question
         question = question.strip()
         standalone = self.rewrite(question, history) if history else question
         retrieval = self.retriever.retrieve(standalone, k=k)
-        expectation = expect(standalone)
-        evidence = self._answering_first(
-            standalone, expectation, score_sentences(standalone, retrieval.passages)
-        )
+        check = Answerability(standalone, self.settings.grounding, self.store, self.keywords)
+        evidence = check.answering_first(score_sentences(standalone, retrieval.passages))
         language = detect_language(question)
         retrieve_ms = (time.perf_counter() - started) * 1000
-        refusal_reason = self._refusal_reason(standalone, retrieval, evidence, expectation)
+        refusal_reason = check.refusal_reason(retrieval, evidence)
         base = Answer(
             question=question,
             text="",
@@ -214,7 +211,7 @@ class Assistant:
                 replace(checked, timings=replace(checked.timings, total=_ms(started)))
             )
             return
-        yield from self._generate(base, evidence, language, started, expectation)
+        yield from self._generate(base, evidence, language, started, check)
 
     # -- generation ----------------------------------------------------------------------------
 
@@ -258,7 +255,7 @@ class Assistant:
         evidence: list[Evidence],
         language: str,
         started: float,
-        expectation: Expectation,
+        check: Answerability,
     ) -> Iterator[Event]:
         from langchain_core.messages import AIMessageChunk, HumanMessage, SystemMessage
 
@@ -313,21 +310,8 @@ class Assistant:
             reason = "no sentence of the model's answer was supported by the passages"
             yield AnswerReady(self._refused(generated, language, started, reason))
             return
-        question = base.standalone_question or base.question
-        by_n = {p.n: p for p in base.passages}
-        if grounding.answer_type and not any(
-            gives(
-                expectation,
-                c.quote,
-                question,
-                context=self._names_context(by_n[c.n], c.start, c.end),
-                retrieved=_all_text(base.passages),
-                fuzzy=grounding.fuzzy_names,
-            )
-            for c in verified.citations
-            if c.n in by_n
-        ):
-            reason = f"no cited sentence gives {_wanted(expectation)}"
+        if not check.cited_answer_gives(verified.citations, base.passages):
+            reason = f"no cited sentence gives {check.wanted()}"
             yield AnswerReady(self._refused(generated, language, started, reason))
             return
         final = replace(
@@ -369,88 +353,6 @@ class Assistant:
 
     # -- refusal and checks ------------------------------------------------------------------
 
-    def _refusal_reason(
-        self,
-        question: str,
-        retrieval: Retrieval,
-        evidence: Sequence[Evidence] = (),
-        expectation: Expectation | None = None,
-    ) -> str | None:
-        if not retrieval.passages:
-            return "no passage found"
-        policy = self.settings.grounding
-        floor = policy.min_similarity
-        # A sentence that matches the question's terms (cognates included) outweighs a weak
-        # whole-chunk cosine: e5-small scores English questions on French chunks low.
-        strong_sentence = bool(evidence) and evidence[0].score >= policy.strong_evidence
-        if (
-            retrieval.best_similarity < floor
-            and retrieval.keyword_coverage < policy.keyword_coverage
-            and not strong_sentence
-        ):
-            return f"best passage similarity {retrieval.best_similarity:.2f} < {floor:.2f}"
-        unknown = self.keywords.unknown_names(question, fuzzy=policy.fuzzy_names)
-        if unknown and retrieval.best_similarity < policy.strong_similarity:
-            return "the corpus never mentions " + ", ".join(unknown)
-        if policy.answer_type and expectation is not None and expectation.checkable:
-            top = evidence[: policy.answer_type_sentences]
-            retrieved = _all_text(retrieval.passages)
-            if not any(self._gives(expectation, ev, question, retrieved) for ev in top):
-                return f"no retrieved sentence gives {_wanted(expectation)}"
-        return None
-
-    def _gives(self, expectation: Expectation, ev: Evidence, question: str, retrieved: str) -> bool:
-        return gives(
-            expectation,
-            ev.text,
-            question,
-            context=self._names_context(ev.passage, ev.start, ev.end),
-            retrieved=retrieved,
-            fuzzy=self.settings.grounding.fuzzy_names,
-        )
-
-    def _names_context(self, passage: Passage, start: int, end: int) -> str:
-        scope = self.settings.grounding.names_scope
-        if scope == "document":
-            doc_id = passage.chunk.doc_id
-            if doc_id not in self._documents:
-                self._documents[doc_id] = self.store.document_text(doc_id) or passage.chunk.text
-            return self._documents[doc_id]
-        if scope == "passage":
-            return passage.chunk.text
-        return _sentence_context(passage, start, end)
-
-    def _answering_first(
-        self, question: str, expectation: Expectation, evidence: list[Evidence]
-    ) -> list[Evidence]:
-        """The evidence with the sentences that hold what the question asks for first.
-
-        Among the best sentences, one that has a figure counting the question's focus (or a
-        date, for "quand") answers; a better-scoring one that only shares the question's words
-        does not ("trois provinces" for "combien de drones").
-        """
-        policy = self.settings.grounding
-        if not policy.answer_type or not expectation.checkable:
-            return evidence
-        top = evidence[: policy.answer_type_sentences]
-        retrieved = _all_text(tuple(dict.fromkeys(ev.passage for ev in evidence)))
-        answering = [ev for ev in top if self._gives(expectation, ev, question, retrieved)]
-        if not answering:
-            return evidence
-        # Those that name the question's subject right there come before those whose document
-        # does ("Hema ... 22 magasins" before "Quant à JD.com ... deux magasins").
-        names = question_names(question)
-        fuzzy = policy.fuzzy_names
-        near = [
-            ev
-            for ev in answering
-            if not names
-            or mentions_any(names, _sentence_context(ev.passage, ev.start, ev.end), fuzzy=fuzzy)
-        ]
-        far = [ev for ev in answering if ev not in near]
-        rest = [ev for ev in evidence if ev not in answering]
-        return near + far + rest
-
     def _refused(self, base: Answer, language: str, started: float, reason: str) -> Answer:
         return replace(
             base,
@@ -488,30 +390,6 @@ class Assistant:
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
-
-
-def _all_text(passages: Sequence[Passage]) -> str:
-    return "\n".join(p.chunk.text for p in passages)
-
-
-def _sentence_context(passage: Passage, start: int, end: int) -> str:
-    """A sentence with the one before it in its passage (where its pronouns point)."""
-    chunk = passage.chunk
-    rel = start - chunk.start
-    before = [a for a, b in sentence_spans(chunk.text) if b <= rel]
-    begin = before[-1] if before else max(rel, 0)
-    return chunk.text[begin : max(end - chunk.start, begin)]
-
-
-def _wanted(expectation: Expectation) -> str:
-    """What the question asked for, for refusal notes ("a figure counting magasins")."""
-    if expectation.kind == "quantity":
-        return f"a figure counting {expectation.focus_word}" if expectation.focus else "a figure"
-    if expectation.attribute_word and expectation.kind in ("other", "who", "place", "name"):
-        return f"what the question asks ({expectation.attribute_word})"
-    return {"date": "a date", "who": "a name", "place": "a place", "name": "a name"}.get(
-        expectation.kind, "an answer"
-    )
 
 
 def _with_context(evidence: list[Evidence], short_sentence: int) -> str:

@@ -10,7 +10,11 @@ group matches only itself and its close spellings.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Final
+
+from assistant.analysis import analyse, fold
 
 GROUPS: Final = """
 magasin boutique supermarche hypermarche enseigne succursale store shop outlet supermarket
@@ -103,3 +107,76 @@ afrique africa
 asie asia
 """
 """Places a French text and an English question name differently, one group per line."""
+
+
+@lru_cache(maxsize=1)
+def groups() -> tuple[frozenset[str], ...]:
+    """Each line of `GROUPS` as the set of its stems."""
+    return tuple(
+        frozenset(s for w in line.split() for s in stems_of(w))
+        for line in GROUPS.strip().splitlines()
+    )
+
+
+def stems_of(word: str) -> list[str]:
+    """The analyser's stems of one word, an English plural's singular included."""
+    folded = fold(word)
+    stems = analyse(folded) or [folded]
+    # English plurals: the French stemmer leaves "stores" as "stor"; "store" gives "stor" too.
+    if folded.endswith("s") and len(folded) > 3:
+        stems += analyse(folded[:-1]) or [folded[:-1]]
+    return stems
+
+
+@lru_cache(maxsize=4096)
+def related_stems(word: str) -> frozenset[str]:
+    """The stems of `word` and of every word of its `GROUPS` group."""
+    stems = set(stems_of(word))
+    for group in groups():
+        if stems & group:
+            stems |= group
+    return frozenset(stems)
+
+
+def related(stems: frozenset[str], wanted: frozenset[str]) -> bool:
+    """Whether any of `stems` names the same thing as any of `wanted`."""
+    if stems & wanted:
+        return True
+    # Close spellings and cognates ("drone"/"dron", "kilometer"/"kilometr"): a shared
+    # five-letter beginning, but only between words no group of the lexicon knows, so that
+    # "personnes" (people) never passes for "personnel" (staff).
+    known = known_stems()
+    return any(
+        len(s) >= 5 and len(w) >= 5 and s[:5] == w[:5] and s not in known and w not in known
+        for s in stems
+        for w in wanted
+    )
+
+
+@lru_cache(maxsize=1)
+def known_stems() -> frozenset[str]:
+    """Every stem some group of the lexicon holds."""
+    return frozenset().union(*groups())
+
+
+def sentence_stems(sentence: str) -> list[str]:
+    """The stems of every word of a sentence."""
+    return [s for w in re.findall(r"[^\W\d_]+", sentence) for s in stems_of(w)]
+
+
+def group_of(stem: str) -> frozenset[str]:
+    """The group a stem belongs to (itself alone if none)."""
+    for group in groups():
+        if stem in group:
+            return group
+    return frozenset({stem})
+
+
+@lru_cache(maxsize=1024)
+def aliases(word: str) -> frozenset[str]:
+    """The other spellings of a place name (`NAME_ALIASES`), folded."""
+    for line in NAME_ALIASES.strip().splitlines():
+        group = line.split()
+        if word in group:
+            return frozenset(group)
+    return frozenset()

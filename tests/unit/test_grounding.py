@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.grounding import bound_figures_agree, expect, figures, gives
+from assistant.grounding import bound_figures_agree, figures, gives
+from assistant.questions import expect
 
 HEMA = (
     "Hema est une chaîne de supermarchés qui a ouvert 22 magasins ces derniers mois, situés "

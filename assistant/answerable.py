@@ -1,0 +1,163 @@
+"""Whether the retrieved evidence can answer one question, and which of its sentences do.
+
+One `Answerability` per question holds what the question asks for (`questions.expect`) and the
+grounding policy, and decides three things every answerer uses: the reason to refuse before
+anything is generated (weak retrieval, names the corpus never mentions, no sentence that gives
+what is asked), the evidence order (sentences that answer first), and whether a generated
+answer's cited quotes give what was asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from assistant.grounding import gives, mentions_any
+from assistant.questions import Expectation, expect, question_names
+from assistant.text import sentence_spans
+
+if TYPE_CHECKING:
+    from assistant.evidence import Evidence
+    from assistant.keyword import KeywordIndex
+    from assistant.retrieval import Retrieval
+    from assistant.settings import GroundingSettings
+    from assistant.store import Store
+    from assistant.types import Citation, Passage
+
+
+class Answerability:
+    """The grounding decisions for one question."""
+
+    def __init__(
+        self, question: str, policy: GroundingSettings, store: Store, keywords: KeywordIndex
+    ) -> None:
+        """Checks for `question` (the standalone one) under `policy`."""
+        self.question = question
+        self.policy = policy
+        self.store = store
+        self.keywords = keywords
+        self.expectation: Expectation = expect(question)
+        self._documents: dict[str, str] = {}  # texts read for the names check
+
+    @property
+    def checks(self) -> bool:
+        """Whether the answer-type check applies to this question."""
+        return self.policy.answer_type and self.expectation.checkable
+
+    def refusal_reason(self, retrieval: Retrieval, evidence: Sequence[Evidence]) -> str | None:
+        """Why the corpus cannot answer, or None to go on."""
+        if not retrieval.passages:
+            return "no passage found"
+        policy = self.policy
+        floor = policy.min_similarity
+        # A sentence that matches the question's terms (cognates included) outweighs a weak
+        # whole-chunk cosine: e5-small scores English questions on French chunks low.
+        strong_sentence = bool(evidence) and evidence[0].score >= policy.strong_evidence
+        if (
+            retrieval.best_similarity < floor
+            and retrieval.keyword_coverage < policy.keyword_coverage
+            and not strong_sentence
+        ):
+            return f"best passage similarity {retrieval.best_similarity:.2f} < {floor:.2f}"
+        unknown = self.keywords.unknown_names(self.question, fuzzy=policy.fuzzy_names)
+        if unknown and retrieval.best_similarity < policy.strong_similarity:
+            return "the corpus never mentions " + ", ".join(unknown)
+        if self.checks:
+            retrieved = all_text(retrieval.passages)
+            top = evidence[: policy.answer_type_sentences]
+            if not any(self._gives(ev.text, ev.passage, ev.start, ev.end, retrieved) for ev in top):
+                return f"no retrieved sentence gives {self.wanted()}"
+        return None
+
+    def answering_first(self, evidence: list[Evidence]) -> list[Evidence]:
+        """The evidence with the sentences that hold what the question asks for first.
+
+        Among the best sentences, one that has a figure counting the question's focus (or a
+        date, for "quand") answers; a better-scoring one that only shares the question's words
+        does not ("trois provinces" for "combien de drones").
+        """
+        if not self.checks:
+            return evidence
+        retrieved = all_text(tuple(dict.fromkeys(ev.passage for ev in evidence)))
+        top = evidence[: self.policy.answer_type_sentences]
+        answering = [
+            ev for ev in top if self._gives(ev.text, ev.passage, ev.start, ev.end, retrieved)
+        ]
+        if not answering:
+            return evidence
+        # Those that name the question's subject right there come before those whose document
+        # does ("Hema ... 22 magasins" before "Quant à JD.com ... deux magasins").
+        names = question_names(self.question)
+        near = [
+            ev
+            for ev in answering
+            if not names
+            or mentions_any(
+                names,
+                sentence_context(ev.passage, ev.start, ev.end),
+                fuzzy=self.policy.fuzzy_names,
+            )
+        ]
+        far = [ev for ev in answering if ev not in near]
+        rest = [ev for ev in evidence if ev not in answering]
+        return near + far + rest
+
+    def cited_answer_gives(
+        self, citations: Sequence[Citation], passages: Sequence[Passage]
+    ) -> bool:
+        """Whether some quote of a generated answer gives what the question asks for."""
+        if not self.checks:
+            return True
+        by_n = {p.n: p for p in passages}
+        retrieved = all_text(passages)
+        return any(
+            self._gives(c.quote, by_n[c.n], c.start, c.end, retrieved)
+            for c in citations
+            if c.n in by_n
+        )
+
+    def wanted(self) -> str:
+        """What the question asked for, for refusal notes ("a figure counting magasins")."""
+        e = self.expectation
+        if e.kind == "quantity":
+            return f"a figure counting {e.focus_word}" if e.focus else "a figure"
+        if e.attribute_word and e.kind in ("other", "who", "place", "name"):
+            return f"what the question asks ({e.attribute_word})"
+        return {"date": "a date", "who": "a name", "place": "a place", "name": "a name"}.get(
+            e.kind, "an answer"
+        )
+
+    def _gives(self, text: str, passage: Passage, start: int, end: int, retrieved: str) -> bool:
+        return gives(
+            self.expectation,
+            text,
+            self.question,
+            context=self._names_context(passage, start, end),
+            retrieved=retrieved,
+            fuzzy=self.policy.fuzzy_names,
+        )
+
+    def _names_context(self, passage: Passage, start: int, end: int) -> str:
+        scope = self.policy.names_scope
+        if scope == "document":
+            doc_id = passage.chunk.doc_id
+            if doc_id not in self._documents:
+                self._documents[doc_id] = self.store.document_text(doc_id) or passage.chunk.text
+            return self._documents[doc_id]
+        if scope == "passage":
+            return passage.chunk.text
+        return sentence_context(passage, start, end)
+
+
+def all_text(passages: Sequence[Passage]) -> str:
+    """The retrieved passages' texts, one after the other."""
+    return "\n".join(p.chunk.text for p in passages)
+
+
+def sentence_context(passage: Passage, start: int, end: int) -> str:
+    """A sentence with the one before it in its passage (where its pronouns point)."""
+    chunk = passage.chunk
+    rel = start - chunk.start
+    before = [a for a, b in sentence_spans(chunk.text) if b <= rel]
+    begin = before[-1] if before else max(rel, 0)
+    return chunk.text[begin : max(end - chunk.start, begin)]
