@@ -17,7 +17,7 @@ from assistant.answer import Assistant
 from assistant.settings import load_settings
 from ingest.sync import ingest_paths
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 SAMPLE = Path(__file__).parents[2] / "ingest" / "sample_corpus"
 

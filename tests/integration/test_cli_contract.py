@@ -96,6 +96,7 @@ def test_a_chroma_url_password_is_never_printed(tmp_path: Path):
     assert "127.0.0.1:9" in line
 
 
+@pytest.mark.slow
 def test_a_key_echoed_by_the_server_is_never_printed(sample_settings: Settings, tmp_path: Path):
     server = serve(error="Incorrect API key provided")
     try:
@@ -115,6 +116,7 @@ def test_a_key_echoed_by_the_server_is_never_printed(sample_settings: Settings, 
     assert "generation.base_url" in line
 
 
+@pytest.mark.slow
 def test_a_connection_error_names_the_url_and_the_setting(sample_settings: Settings, tmp_path):
     result = _run(
         ["ask", "--mode", "server", HEMA_Q],
@@ -138,6 +140,7 @@ def _no_control_sequences(result: subprocess.CompletedProcess[bytes]) -> None:
     assert "\x9b".encode() not in raw
 
 
+@pytest.mark.slow
 def test_escape_sequences_in_a_file_name_never_reach_the_terminal(tmp_path: Path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -159,6 +162,7 @@ def test_escape_sequences_in_a_file_name_never_reach_the_terminal(tmp_path: Path
     assert json.loads(as_json.stdout)["citations"][0]["source"] == name
 
 
+@pytest.mark.slow
 def test_escape_sequences_in_model_output_never_reach_the_terminal(
     sample_settings: Settings, tmp_path: Path
 ):

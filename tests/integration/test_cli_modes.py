@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from assistant.settings import Settings
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 HEMA_Q = "Combien de magasins Hema a-t-il ouverts ?"
 OUT_Q = "Qui est le PDG de Pinduoduo ?"

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.settings import Settings
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 CANARY = "sk-canary-7f3a9c1e5b2d4f6a8c0e"
 

@@ -23,7 +23,7 @@ from assistant.settings import load_settings
 from assistant.store import Store
 from ingest.sync import ingest_paths
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 

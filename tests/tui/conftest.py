@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterator
+    from collections.abc import Awaitable, Callable
     from pathlib import Path
 
     from langchain_core.embeddings import Embeddings
@@ -82,21 +82,16 @@ class SampleStore:
 
 
 @pytest.fixture(scope="session")
-def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleStore]:
-    """The sample corpus in a real embedded Chroma, ingested once per session."""
+def sample_store(sample_store_dir: Path) -> SampleStore:
+    """The session's one ingested sample store (tests/conftest.py), opened for reading."""
     from assistant.embeddings import make_embeddings
     from assistant.settings import load_settings
     from assistant.store import Store, keyword_index
-    from ingest.sync import SAMPLE_CORPUS, ingest_paths
 
-    home = tmp_path_factory.mktemp("sample-home")
-    with pytest.MonkeyPatch.context() as mp:
-        _isolate(mp, home)
-        settings = load_settings(data_dir=home / "data")
-        embeddings = make_embeddings(settings)
-        ingest_paths([SAMPLE_CORPUS], settings=settings, embeddings=embeddings)
-        store = Store(settings, embeddings)
-        yield SampleStore(settings, embeddings, store, keyword_index(settings))
+    settings = load_settings(data_dir=sample_store_dir)
+    embeddings = make_embeddings(settings)
+    store = Store(settings, embeddings)
+    return SampleStore(settings, embeddings, store, keyword_index(settings))
 
 
 @pytest.fixture
