@@ -66,3 +66,22 @@ def make_client(settings: Settings, *, create: bool = False) -> ClientAPI:
         raise StoreEmptyError(msg)
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+# What SQLite says of a damaged file, as chromadb passes it on.
+_DAMAGED = ("database disk image is malformed", "file is not a database", "malformed database")
+
+
+def damaged_store_error(exc: BaseException, settings: Settings) -> StoreError | None:
+    """A one-line error saying what to do when the embedded store's SQLite file is damaged.
+
+    None for any other exception. `--rebuild` cannot help (it reads the store first); moving the
+    damaged folder aside keeps it for recovery and lets a new store be built from the folders.
+    """
+    if settings.store.chroma_url or not any(m in str(exc).lower() for m in _DAMAGED):
+        return None
+    where = settings.chroma_dir
+    return StoreError(
+        f"the store {where} is damaged (its SQLite file is malformed)",
+        f"move it aside and ingest again: mv {where} {where}.damaged && veille ingest PATH ...",
+    )

@@ -175,7 +175,11 @@ class VeilleApp(App[None]):
             self.post_message(AssistantFailed(describe(exc), empty_store=True))
             return
         except Exception as exc:  # noqa: BLE001 - every failure becomes a notice
-            self.post_message(AssistantFailed(describe(exc)))
+            from assistant.chroma_client import damaged_store_error
+
+            self.post_message(
+                AssistantFailed(describe(damaged_store_error(exc, self.settings) or exc))
+            )
             return
         self.post_message(AssistantLoaded(assistant, documents=documents, chunks=chunks, note=note))
 

@@ -164,9 +164,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("VEILLE_DEBUG"):
             raise
+        damaged = _damaged(exc, args)
+        if damaged is not None:
+            print(f"veille: error: {printable(describe(damaged))}", file=sys.stderr)
+            return 1
         print(f"veille: error: {printable(describe(exc))}", file=sys.stderr)
         print("veille: set VEILLE_DEBUG=1 for the traceback", file=sys.stderr)
         return 1
+
+
+def _damaged(exc: Exception, args: argparse.Namespace) -> VeilleError | None:
+    from assistant.chroma_client import damaged_store_error
+
+    try:
+        return damaged_store_error(exc, _settings(args))
+    except VeilleError:
+        return None
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -291,8 +304,20 @@ def _status(args: argparse.Namespace) -> int:
     from assistant.store import Store
 
     settings = _settings(args)
-    store = Store(settings, make_embeddings(settings))
+    embeddings = make_embeddings(settings)
+    unavailable = None
+    try:
+        store = Store(settings, embeddings)
+    except VeilleError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an embeddings server that is down
+        # The manifest check needs the embedding dimension, which a remote embeddings server
+        # gives only when it answers; the store itself can still be shown.
+        unavailable = describe(exc)
+        store = Store(settings, embeddings, check=False)
     print(f"store: {store.location} ({store.document_count()} documents, {store.count()} chunks)")
+    if unavailable is not None:
+        print(printable(f"embeddings: unavailable: {unavailable}"))
     try:
         gen = resolve_generator(settings)
         print(f"answers: {gen.mode} ({gen.model})")

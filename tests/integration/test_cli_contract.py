@@ -181,3 +181,53 @@ def test_escape_sequences_in_model_output_never_reach_the_terminal(
     assert as_json.returncode == 0, as_json.stderr
     _no_control_sequences(as_json)
     json.loads(as_json.stdout)
+
+
+def test_a_damaged_store_says_what_to_run(sample_settings: Settings, tmp_path: Path):
+    database = sample_settings.data_dir / "chroma" / "chroma.sqlite3"
+    with database.open("r+b") as f:
+        f.seek(100)
+        f.write(b"\x00" * 16384)
+    for args in (["ask", "--mode", "extractive", HEMA_Q], ["ingest", "--rebuild"]):
+        line = _one_error_line(_run(args, tmp_path, VEILLE_DATA_DIR=str(sample_settings.data_dir)))
+        assert "damaged" in line
+        assert "mv " in line
+        assert "malformed" in line
+
+
+@pytest.mark.slow
+def test_status_shows_the_store_when_the_embeddings_server_is_down(
+    sample_settings: Settings, tmp_path: Path
+):
+    result = _run(
+        ["status"],
+        tmp_path,
+        VEILLE_DATA_DIR=str(sample_settings.data_dir),
+        VEILLE_EMBEDDINGS__PROVIDER="openai",
+        VEILLE_EMBEDDINGS__BASE_URL="http://127.0.0.1:9/v1",
+        OPENAI_API_KEY=CANARY,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert "5 documents" in out
+    assert "embeddings: unavailable" in out
+    assert CANARY.encode() not in result.stdout + result.stderr
+
+
+def test_two_identical_files_are_one_passage_not_two(tmp_path: Path):
+    from assistant.answer import Assistant
+    from assistant.settings import load_settings
+    from ingest.sync import ingest_paths
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "Hema a ouvert 22 magasins à Shanghai. Le groupe vise 2 000 magasins en Chine."
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    (corpus / "b.txt").write_text(text, encoding="utf-8")
+    (corpus / "c.txt").write_text("JD.com livre par drone dans trois provinces.", encoding="utf-8")
+    settings = load_settings(data_dir=tmp_path / "data").with_mode("extractive")
+    ingest_paths([corpus], settings=settings)
+    answer = Assistant(settings).ask(HEMA_Q)
+    texts = [p.chunk.text for p in answer.passages]
+    assert len(texts) == len(set(texts))
+    assert sum(p.source in ("a.txt", "b.txt") for p in answer.passages) == 1
