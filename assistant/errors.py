@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from assistant.text import shorten
+
 # An OpenAI-style key (sk-..., sk-proj-...) or a bearer token echoed back by a server.
 _KEY: Final = re.compile(r"\b(sk-[A-Za-z0-9_*-]{2})[A-Za-z0-9_*-]{6,}")
 _BEARER: Final = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{4,}")
@@ -82,5 +84,4 @@ def describe(exc: BaseException) -> str:
         line = message
     else:
         line = f"{name}: {message}" if message else name
-    line = mask_secrets(" ".join(line.split()))
-    return line if len(line) <= MAX_LENGTH else line[: MAX_LENGTH - 1] + "…"
+    return shorten(mask_secrets(line), MAX_LENGTH)

@@ -63,7 +63,11 @@ _CITATION_MARKERS: Final = re.compile(r"\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\]")
 
 
 def strip_citations(text: str) -> str:
-    """The text without its `[n]` / `[n, m]` citation markers, whitespace collapsed."""
+    """The text without its `[n]` / `[n, m]` citation markers, whitespace collapsed.
+
+    The eval metrics strip markers with a wider rule of their own (evals/metrics.py), on
+    purpose: a scorer must not share the helpers of the system it scores.
+    """
     return " ".join(_CITATION_MARKERS.sub("", text).split())
 
 

@@ -129,12 +129,19 @@ ARTICLES = frozenset(
 
 
 def strip_citations(text: str) -> str:
-    """Remove `[n]` and `[1, 2]` markers from an answer."""
+    """Remove `[n]` and `[1, 2]` markers from an answer.
+
+    Like `fold_accents` and `normalize_numbers`, the scorer's own on purpose: a metric that
+    shared `assistant.text`'s helpers would hide a bug of the system in its own score.
+    """
     return _CITATION_MARK.sub(" ", text)
 
 
 def fold_accents(text: str) -> str:
-    """Lower-case, strip accents, expand ligatures: "Œuvre Élue" -> "oeuvre elue"."""
+    """Lower-case, strip accents, expand ligatures: "Œuvre Élue" -> "oeuvre elue".
+
+    Independent of `assistant.analysis.fold` on purpose (see `strip_citations`).
+    """
     decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return plain.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")

@@ -10,8 +10,8 @@ import json
 import pytest
 from textual.widgets import Input, OptionList
 
-from assistant.types import EXTRACTIVE_MODEL, Answer, Chunk, Citation, Passage, Timings
 from evals.questions import eval_case
+from tests.answers import make_answer
 from tui.screens.history import HistoryScreen
 
 pytestmark = pytest.mark.tui
@@ -19,36 +19,16 @@ pytestmark = pytest.mark.tui
 SIZE = (140, 45)
 
 
-def _answer(question: str, text: str, *, refused: bool = False) -> Answer:
-    chunk = Chunk("a.txt", "/docs/a.txt", "Hema a ouvert 22 magasins. Le reste.", 10, 46, "c1")
-    passage = Passage(1, chunk, 0.03, dense_rank=1, bm25_rank=2, dense_similarity=0.9)
-    citations = (
-        () if refused else (Citation(1, "a.txt", "c1", "Hema a ouvert 22 magasins.", 10, 36),)
-    )
-    return Answer(
-        question=question,
-        text=text,
-        refused=refused,
-        mode="extractive",
-        model=EXTRACTIVE_MODEL,
-        citations=citations,
-        passages=(passage,),
-        timings=Timings(1.0, None, 2.0),
-        notes=("refused: no passage found",) if refused else (),
-        prompt="the prompt",
-    )
-
-
 def test_eval_case_shape() -> None:
     case = eval_case(
-        _answer("Combien de magasins Hema a-t-il ouverts ?", "Hema a ouvert 22 magasins [1].")
+        make_answer("Combien de magasins Hema a-t-il ouverts ?", "Hema a ouvert 22 magasins [1].")
     )
     assert case["question"] == "Combien de magasins Hema a-t-il ouverts ?"
     assert case["answers"] == ["Hema a ouvert 22 magasins."]
     assert case["sources"] == ["a.txt"]
     assert case["answerable"] is True
     assert case["id"].startswith("chat-")
-    refused = eval_case(_answer("Qui ?", "Non.", refused=True))
+    refused = eval_case(make_answer("Qui ?", "Non.", refused=True))
     assert refused["answerable"] is False
     assert refused["sources"] == []
 

@@ -9,35 +9,20 @@ import pytest
 
 from assistant.conversations import MIGRATIONS, History, migrate
 from assistant.export import conversation_markdown
-from assistant.types import EXTRACTIVE_MODEL, Answer, Chunk, Citation, Passage, Timings
-
-
-def _answer(question: str, text: str, *, refused: bool = False) -> Answer:
-    chunk = Chunk("a.txt", "/docs/a.txt", "Hema a ouvert 22 magasins. Le reste.", 10, 46, "c1")
-    passage = Passage(1, chunk, 0.03, dense_rank=1, bm25_rank=2, dense_similarity=0.9)
-    citations = (
-        () if refused else (Citation(1, "a.txt", "c1", "Hema a ouvert 22 magasins.", 10, 36),)
-    )
-    return Answer(
-        question=question,
-        text=text,
-        refused=refused,
-        mode="extractive",
-        model=EXTRACTIVE_MODEL,
-        citations=citations,
-        passages=(passage,),
-        timings=Timings(1.0, None, 2.0),
-        notes=("refused: no passage found",) if refused else (),
-        prompt="the prompt",
-    )
+from assistant.types import EXTRACTIVE_MODEL
+from tests.answers import make_answer
 
 
 def test_history_round_trips_answers_and_searches_without_accents(tmp_path) -> None:
     history = History(tmp_path / "h.sqlite")
-    first = _answer("Combien de magasins Hema a-t-il ouverts ?", "Hema a ouvert 22 magasins [1].")
+    first = make_answer(
+        "Combien de magasins Hema a-t-il ouverts ?", "Hema a ouvert 22 magasins [1]."
+    )
     cid = history.add_turn(None, first)
-    history.add_turn(cid, _answer("Et le résumé ?", "Le résumé [1]."))
-    other = history.add_turn(None, _answer("Qui dirige Alibaba ?", "Personne [1].", refused=True))
+    history.add_turn(cid, make_answer("Et le résumé ?", "Le résumé [1]."))
+    other = history.add_turn(
+        None, make_answer("Qui dirige Alibaba ?", "Personne [1].", refused=True)
+    )
 
     loaded = history.load(cid)
     assert loaded is not None
@@ -56,8 +41,8 @@ def test_history_round_trips_answers_and_searches_without_accents(tmp_path) -> N
 
 def test_export_footnotes_every_quote() -> None:
     answers = [
-        _answer("Combien de magasins Hema a-t-il ouverts ?", "Hema a ouvert 22 magasins [1]."),
-        _answer(
+        make_answer("Combien de magasins Hema a-t-il ouverts ?", "Hema a ouvert 22 magasins [1]."),
+        make_answer(
             "Qui [bold]dirige[/bold] <b>Alibaba</b> ?", "Le corpus ne le dit pas.", refused=True
         ),
     ]
@@ -162,11 +147,11 @@ def test_an_old_history_file_is_migrated_and_its_answers_reopen(tmp_path) -> Non
     loaded = history.load(cid)
     assert loaded is not None
     [answer] = loaded.turns
-    assert answer == _answer(_OLD_ROW["question"], _OLD_ROW["answer"])  # every field
+    assert answer == make_answer(_OLD_ROW["question"], _OLD_ROW["answer"])  # every field
     assert answer.citations[0].quote == "Hema a ouvert 22 magasins."
     assert answer.passages[0].chunk.doc_id == "/docs/a.txt"  # its citations can still open
     assert [c.id for c in history.search("magasins")] == [cid]  # the index survived
-    history.add_turn(cid, _answer("Et ensuite ?", "Rien [1]."))
+    history.add_turn(cid, make_answer("Et ensuite ?", "Rien [1]."))
     history.close()
 
     with sqlite3.connect(path) as db:
@@ -174,7 +159,7 @@ def test_an_old_history_file_is_migrated_and_its_answers_reopen(tmp_path) -> Non
         saved = [json.loads(j) for (j,) in db.execute("SELECT answer_json FROM turns")]
     assert names == [step.__name__ for step in MIGRATIONS]
     assert all("timings_ms" in row and "timings" not in row for row in saved)  # to_dict shape
-    assert saved[0] == _answer(_OLD_ROW["question"], _OLD_ROW["answer"]).to_dict()
+    assert saved[0] == make_answer(_OLD_ROW["question"], _OLD_ROW["answer"]).to_dict()
 
     reopened = History(path)
     assert [len(c.turns) for c in [reopened.load(cid)] if c is not None] == [2]
