@@ -21,7 +21,7 @@ case_line() {  # name, then the command; prints "name | rc | first line of stdou
   local name=$1; shift
   local out rc
   out=$("$@" 2>&1); rc=$?
-  out=$(printf '%s' "$out" | grep -v '^\s*$' | head -n 1 | cut -c1-150 | cat -v)
+  out=$(printf '%s' "$out" | grep -v '^\s*$' | head -n 1 | cut -c1-150 | sed 's/\x1b/<ESC>/g; s/\x07/<BEL>/g')
   printf '%s | rc=%s | %s\n' "$name" "$rc" "$out"
 }
 fresh() {  # a data dir with a copy of the sample corpus ingested
@@ -69,19 +69,23 @@ case_line "  its question" V ask --mode extractive "Combien de passagers transpo
 # Hostile folders.
 H="$WORK/hostile"; mkdir -p "$H"; export VEILLE_DATA_DIR="$WORK/hostile-data"
 cp "$SAMPLE/002_35a95145e6805c4a.txt" "$H/"
-"$PY" -c "open(b'$H/bad\xffbyte.txt','w').write('Un fichier au nom invalide.')"
 printf 'Soci\xe9t\xe9 Latin vend.' > "$H/latin.html"
+printf 'D\xe9j\xe0 vu.' > "$H/deja.txt"
 printf '<p>Le code &amp;lt;b&amp;gt; reste du texte.</p>' > "$H/entities.html"
 ln -s /etc/os-release "$H/innocent.txt"
 printf 'Hema a ouvert 22 magasins.' > "$H/esc"$'\x1b'"]0;pwned"$'\x07'".txt"
 cp "$H/002_35a95145e6805c4a.txt" "$H/copy.txt"
 case_line "hostile folder ingest" V ingest "$H"
 case_line "  skipped lines" bash -c "$PY -m tui.cli ingest --rebuild '$H' 2>&1 | grep -c skipped"
-case_line "  symlink out of the folder indexed?" bash -c "$PY -m tui.cli ask --json --mode extractive 'What is the PRETTY_NAME of the OS?' | grep -c os-release"
+case_line "  symlink out of the folder indexed? (passages from innocent.txt)" bash -c "$PY -m tui.cli ask --json --mode extractive 'What is the PRETTY_NAME of the operating system?' | grep -c '\"source\": \"innocent.txt\"'"
 case_line "  latin-1 html stored as" bash -c "$PY -m tui.cli ask --json --mode extractive 'Que vend la Société Latin ?' | $PY -c 'import json,sys; d=json.load(sys.stdin); print([p[\"text\"][:30] for p in d[\"passages\"] if p[\"source\"]==\"latin.html\"])'"
+case_line "  cp1252 'D\xe9j\xe0 vu.' stored as" bash -c "$PY -m tui.cli ask --json --mode extractive 'Déjà vu ?' | $PY -c 'import json,sys; d=json.load(sys.stdin); print([p[\"text\"][:30] for p in d[\"passages\"] if p[\"source\"]==\"deja.txt\"])'"
 case_line "  html entities stored as" bash -c "$PY -m tui.cli ask --json --mode extractive 'Quel code reste du texte ?' | $PY -c 'import json,sys; d=json.load(sys.stdin); print([p[\"text\"][:40] for p in d[\"passages\"] if p[\"source\"]==\"entities.html\"])'"
 case_line "  identical files as [1] and [2]" bash -c "$PY -m tui.cli ask --json --mode extractive 'Combien de magasins Hema a-t-il ouverts ?' | $PY -c 'import json,sys; d=json.load(sys.stdin); t=[p[\"text\"] for p in d[\"passages\"]]; print(len(t)-len(set(t)), \"duplicate passages\")'"
 case_line "  escape sequence in a file name (raw ESC bytes printed)" bash -c "$PY -m tui.cli ask --mode extractive 'Combien de magasins Hema a-t-il ouverts ?' 2>&1 | grep -c $'\x1b'"
+B="$WORK/badname"; mkdir -p "$B"; cp "$SAMPLE/002_35a95145e6805c4a.txt" "$B/"
+"$PY" -c "open(b'$B/bad\xffbyte.txt','w').write('Un fichier au nom invalide.')"
+case_line "a file name that is not UTF-8" V ingest "$B"
 mkfifo "$WORK/fifo.txt"
 case_line "a fifo given directly" timeout 60 "$PY" -m tui.cli ingest "$WORK/fifo.txt"
 ln -s "$WORK/loop" "$WORK/loop"
