@@ -1,7 +1,9 @@
 """Read a `veille eval --out` file and print the issue's headline figures, overall and by kind.
 
-Usage: python scripts/eval_breakdown.py RESULT.json [...]. Kinds come from the question ids of
-evals/sample_questions.jsonl (near misses are the `*near*` ids).
+Usage: python scripts/eval_breakdown.py [--same-ids AS.json] RESULT.json [...]. Kinds come from
+the question ids of evals/sample_questions.jsonl (near misses are the `*near*` ids); with
+`--same-ids`, only the questions that AS.json also holds are counted (to set a run on the grown set
+beside an older run on the original 70).
 """
 
 from __future__ import annotations
@@ -22,14 +24,23 @@ def figures(rows: list[dict]) -> str:
     recall = right_refusals / len(unanswerable) if unanswerable else float("nan")
     return (
         f"n={len(rows)} wrong-but-cited {wrong_cited / len(rows):.1%} ({wrong_cited}) | "
-        f"correct of answerable {correct / max(len(answerable), 1):.3f} ({correct}/{len(answerable)}) | "
+        f"correct of answerable {correct / max(len(answerable), 1):.3f} "
+        f"({correct}/{len(answerable)}) | "
         f"refusal P {precision:.3f} R {recall:.3f} ({right_refusals}/{len(unanswerable)})"
     )
 
 
 def main() -> None:
-    for name in sys.argv[1:]:
+    args = sys.argv[1:]
+    keep: set[str] | None = None
+    if args[:1] == ["--same-ids"]:
+        other = json.loads(Path(args[1]).read_text(encoding="utf-8"))["results"]
+        keep = {r["id"] for r in other}
+        args = args[2:]
+    for name in args:
         rows = json.loads(Path(name).read_text(encoding="utf-8"))["results"]
+        if keep is not None:
+            rows = [r for r in rows if r["id"] in keep]
         print(name)
         print("  all        ", figures(rows))
         near = [r for r in rows if "near" in r["id"]]
