@@ -178,7 +178,9 @@ class Assistant:
         standalone = self.rewrite(question, history) if history else question
         retrieval = self.retriever.retrieve(standalone, k=k)
         check = Answerability(standalone, self.settings.grounding, self.store, self.keywords)
-        evidence = check.answering_first(score_sentences(standalone, retrieval.passages))
+        evidence = check.answering_first(
+            score_sentences(standalone, retrieval.passages), retrieval.passages
+        )
         language = detect_language(question)
         retrieve_ms = (time.perf_counter() - started) * 1000
         refusal_reason = check.refusal_reason(retrieval, evidence)

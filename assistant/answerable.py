@@ -38,6 +38,8 @@ class Answerability:
         self.keywords = keywords
         self.expectation: Expectation = expect(question)
         self._documents: dict[str, str] = {}  # texts read for the names check
+        # Verdicts per sentence: the ordering and the refusal ask about the same sentences.
+        self._verdicts: dict[tuple[str, int, int], bool] = {}
 
     @property
     def checks(self) -> bool:
@@ -69,7 +71,9 @@ class Answerability:
                 return f"no retrieved sentence gives {self.wanted()}"
         return None
 
-    def answering_first(self, evidence: list[Evidence]) -> list[Evidence]:
+    def answering_first(
+        self, evidence: list[Evidence], passages: Sequence[Passage]
+    ) -> list[Evidence]:
         """The evidence with the sentences that hold what the question asks for first.
 
         Among the best sentences, one that has a figure counting the question's focus (or a
@@ -78,7 +82,7 @@ class Answerability:
         """
         if not self.checks:
             return evidence
-        retrieved = all_text(tuple(dict.fromkeys(ev.passage for ev in evidence)))
+        retrieved = all_text(passages)
         top = evidence[: self.policy.answer_type_sentences]
         answering = [
             ev for ev in top if self._gives(ev.text, ev.passage, ev.start, ev.end, retrieved)
@@ -128,6 +132,12 @@ class Answerability:
         )
 
     def _gives(self, text: str, passage: Passage, start: int, end: int, retrieved: str) -> bool:
+        key = (passage.chunk.chunk_id, start, end)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._check(text, passage, start, end, retrieved)
+        return self._verdicts[key]
+
+    def _check(self, text: str, passage: Passage, start: int, end: int, retrieved: str) -> bool:
         return gives(
             self.expectation,
             text,

@@ -60,9 +60,8 @@ def _env(settings: Settings, tmp_path: Path, **extra: str) -> dict[str, str]:
         "VEILLE_DATA_DIR": str(settings.data_dir),
         "PYTHONPATH": str(Path(__file__).parents[2]),
     }
-    for name in ("VEILLE_TEST_MODELS_DIR",):
-        if name in os.environ:
-            env[name] = os.environ[name]
+    if "VEILLE_TEST_MODELS_DIR" in os.environ:
+        env["VEILLE_TEST_MODELS_DIR"] = os.environ["VEILLE_TEST_MODELS_DIR"]
     env.update(extra)
     return env
 
