@@ -13,6 +13,7 @@ it would download a model at run time.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -66,6 +67,13 @@ class DocumentRecord:
     root: str
     sha256: str
     chunks: int
+    # What the document says of itself (ingest/metadata.py); empty when unknown. `date` is ISO
+    # cut to its precision ("2017-11-22", "2017-11", "2017"); `date_source` says where it came from.
+    title: str = ""
+    date: str = ""
+    date_precision: str = ""
+    date_source: str = ""
+    language: str = ""
 
 
 class Store:
@@ -338,6 +346,7 @@ class Store:
                 root=str(m.get("root", "")),
                 sha256=str(m.get("sha256", "")),
                 chunks=int(str(m.get("chunks", 0) or 0)),
+                **{name: str(m.get(name, "") or "") for name in _META_FIELDS},
             )
         return out
 
@@ -353,7 +362,7 @@ class Store:
 
     def mark_stale(self, record: DocumentRecord) -> None:
         """Forget a document's sha256, so that the next sync of its folder indexes it again."""
-        stale = DocumentRecord(record.doc_id, record.source, record.root, "", record.chunks)
+        stale = dataclasses.replace(record, sha256="")
         self.documents.update(ids=[record.doc_id], metadatas=[_document_meta(stale)])
 
     def delete_documents(self, doc_ids: list[str]) -> None:
@@ -362,13 +371,18 @@ class Store:
             self.documents.delete(ids=doc_ids)
 
 
+_META_FIELDS = ("title", "date", "date_precision", "date_source", "language")
+
+
 def _document_meta(record: DocumentRecord) -> dict[str, str | int]:
-    return {
+    meta: dict[str, str | int] = {
         "source": record.source,
         "root": record.root,
         "sha256": record.sha256,
         "chunks": record.chunks,
     }
+    meta.update({name: getattr(record, name) for name in _META_FIELDS if getattr(record, name)})
+    return meta
 
 
 def _hooked_chroma() -> type[Chroma]:
