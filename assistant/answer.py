@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING
 from assistant.analysis import detect_language
 from assistant.answerable import Answerability
 from assistant.citations import verify
+from assistant.corpus import answer_corpus_question
+from assistant.coverage import LONG_KINDS, cover
 from assistant.evidence import Evidence, extractive_answer, score_sentences
 from assistant.followup import looks_like_follow_up
+from assistant.kinds import classify
 from assistant.llm import model_error
 from assistant.prompts import (
     LANGUAGE_NAMES,
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models.chat_models import BaseChatModel
 
+    from assistant.filters import Filters
     from assistant.keyword import KeywordIndex
     from assistant.llm import Generator
     from assistant.settings import Settings
@@ -148,7 +152,14 @@ class Assistant:
         if self.generator.mode != "extractive":
             _ = self.llm
 
-    def ask(self, question: str, *, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        k: int | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
         """Answer one question; see `stream` for the events along the way.
 
         A citation whose quote is no longer at its offsets means a writer changed the document
@@ -157,7 +168,7 @@ class Assistant:
         """
         answer: Answer | None = None
         for _attempt in range(2):
-            for event in self.stream(question, history=history, k=k):
+            for event in self.stream(question, history=history, k=k, filters=filters):
                 if isinstance(event, AnswerReady):
                     answer = event.answer
             if answer is None:  # pragma: no cover - the stream always ends with an answer
@@ -170,14 +181,41 @@ class Assistant:
         return answer
 
     def stream(
-        self, question: str, *, history: Sequence[Turn] = (), k: int | None = None
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        k: int | None = None,
+        filters: Filters | None = None,
     ) -> Iterator[Event]:
         """Retrieve, show evidence, generate, verify: yields events, ends with `AnswerReady`."""
         started = time.perf_counter()
         question = question.strip()
         standalone = self.rewrite(question, history) if history else question
-        retrieval = self.retriever.retrieve(standalone, k=k)
-        check = Answerability(standalone, self.settings.grounding, self.store, self.keywords)
+        kind = classify(standalone)
+        if kind == "corpus" and filters is None:
+            # "Quels articles parlent de Tencent ?" is answered from the whole keyword index,
+            # exhaustively, not from the top k passages.
+            listed = answer_corpus_question(standalone, self.store, self.keywords, self.settings)
+            if listed is not None:
+                listed = replace(
+                    listed,
+                    question=question,
+                    standalone_question=standalone if standalone != question else None,
+                )
+                found = Retrieval(standalone, listed.passages, 1.0, 1.0, _ms(started))
+                yield EvidenceFound(found, (), listed)
+                checked = self._checked(listed)
+                yield AnswerReady(
+                    replace(checked, timings=replace(checked.timings, total=_ms(started)))
+                )
+                return
+        retrieval = self.retriever.retrieve(standalone, k=k, filters=filters)
+        policy = self.settings.grounding
+        if kind in LONG_KINDS:
+            # The answer-type check asks one sentence for one fact; a list has many.
+            policy = policy.model_copy(update={"answer_type": False})
+        check = Answerability(standalone, policy, self.store, self.keywords)
         evidence = check.answering_first(
             score_sentences(standalone, retrieval.passages), retrieval.passages
         )
@@ -193,11 +231,15 @@ class Assistant:
             passages=retrieval.passages,
             standalone_question=standalone if standalone != question else None,
             timings=Timings(retrieve=retrieve_ms),
+            kind=kind,
         )
         if refusal_reason is not None or not evidence:
             refused = self._refused(base, language, started, refusal_reason or "no passage found")
             yield EvidenceFound(retrieval, tuple(evidence), refused)
             yield AnswerReady(refused)
+            return
+        if kind in LONG_KINDS:
+            yield from self._covered(base, kind, evidence, retrieval, started, k, filters)
             return
         text, citations = extractive_answer(evidence)
         preliminary = replace(
@@ -214,6 +256,47 @@ class Assistant:
             )
             return
         yield from self._generate(base, evidence, language, started, check)
+
+    def _covered(
+        self,
+        base: Answer,
+        kind: str,
+        evidence: list[Evidence],
+        retrieval: Retrieval,
+        started: float,
+        k: int | None,
+        filters: Filters | None,
+    ) -> Iterator[Event]:
+        """A list, summary, comparison or explanation: one cited bullet per point.
+
+        Every bullet is an exact sentence of a document (`assistant/coverage.py`), so it is
+        shown at once, in every mode, and checked at its offsets like a single fact.
+        """
+        question = base.standalone_question or base.question
+        coverage = cover(
+            kind,
+            question,
+            evidence,
+            retrieval.passages,
+            store=self.store,
+            policy=self.settings.coverage,
+            retrieve=lambda q: self.retriever.retrieve(q, k=k, filters=filters).passages,
+        )
+        if not coverage.points:
+            language = detect_language(base.question)
+            yield AnswerReady(self._refused(base, language, started, "no sentence makes a point"))
+            return
+        answer = replace(
+            base,
+            text=coverage.text(),
+            citations=coverage.citations(),
+            passages=coverage.passages,
+            timings=replace(base.timings, first_token=_ms(started)),
+        )
+        shown = replace(retrieval, passages=coverage.passages)
+        yield EvidenceFound(shown, tuple(p.evidence for p in coverage.points), answer)
+        checked = self._checked(answer)
+        yield AnswerReady(replace(checked, timings=replace(checked.timings, total=_ms(started))))
 
     # -- generation ----------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
-"""Where the store's derived state lives: the record manager and the BM25 index directory.
+"""Where the store's derived state lives: the record manager, the BM25 index, the facts database.
 
-Both belong to one generation of the store's collections (see `assistant.state`), so a
+All three belong to one generation of the store's collections (see `assistant.state`), so a
 rebuild that builds generation N+1 never touches generation N's, and a crash before the
 swap leaves the live generation's derived state as it was.
 """
@@ -44,6 +44,13 @@ def keyword_dir(settings: Settings, name: str | None = None) -> Path:
         else hashlib.sha256(settings.store.chroma_url.encode()).hexdigest()[:12]
     )
     return settings.data_dir / f"bm25-{name or settings.store.collection}-{suffix}"
+
+
+def facts_db(settings: Settings, name: str | None = None) -> Path:
+    """The figures-and-dates database of one generation of the store (`assistant.facts`)."""
+    return keyword_dir(settings, name).with_name(
+        keyword_dir(settings, name).name.replace("bm25-", "facts-", 1) + ".sqlite"
+    )
 
 
 def keyword_index(settings: Settings, name: str | None = None) -> KeywordIndex:

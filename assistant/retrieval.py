@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any
 
+from assistant import duplicates
 from assistant.analysis import analyse
 from assistant.types import Chunk, Passage
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from assistant.filters import Filters
     from assistant.keyword import KeywordIndex
     from assistant.settings import RetrievalSettings
     from assistant.store import Store
+
+
+_ALL = 1 << 30  # a BM25 depth that returns every positive hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,23 +68,41 @@ class HybridRetriever:
         self.embeddings = embeddings
         self.settings = settings
 
-    def retrieve(self, question: str, *, k: int | None = None, mode: str = "hybrid") -> Retrieval:
+    def retrieve(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+    ) -> Retrieval:
         """The `k` best passages for a question.
 
         Args:
             question: The (standalone) question.
             k: How many passages (default: settings).
             mode: "hybrid", "dense" or "bm25" (the single retrievers, for evaluation).
+            filters: Only passages of documents in this date window and matching this source
+                glob (documents without a date are outside any window).
         """
         started = time.perf_counter()
         k = k or self.settings.k
         n = max(self.settings.candidates, k)
+        where = self._where(filters) if filters is not None and filters.active else None
+        allowed = self.store.chunk_ids_where(where) if where is not None else None
         dense: list[tuple[Chunk, float]] = []
-        if mode in ("hybrid", "dense"):
-            dense = self.store.dense_search(self.embeddings.embed_query(question), n)
+        if mode in ("hybrid", "dense") and allowed != set():
+            vector = self.embeddings.embed_query(question)
+            dense = self.store.dense_search(vector, n, where=where)
         bm25: list[tuple[str, float]] = []
-        if mode in ("hybrid", "bm25"):
-            bm25 = self.keywords.search(question, n, fuzzy=self.settings.fuzzy_terms)
+        if mode in ("hybrid", "bm25") and allowed != set():
+            fuzzy = self.settings.fuzzy_terms
+            if allowed is None:
+                bm25 = self.keywords.search(question, n, fuzzy=fuzzy)
+            else:
+                # Every positive hit, then the window: the best n overall may all lie outside.
+                hits = self.keywords.search(question, _ALL, fuzzy=fuzzy)
+                bm25 = [(cid, s) for cid, s in hits if cid in allowed][:n]
         dense_ids = [c.chunk_id for c, _ in dense]
         bm25_ids = [cid for cid, _ in bm25]
         # Twice k fused candidates, so that k remain once copies of the same text (one article
@@ -89,7 +113,8 @@ class HybridRetriever:
         )[: 2 * k]
         chunks = {c.chunk_id: c for c, _ in dense}
         chunks.update(self.store.get_chunks([cid for cid, _ in fused if cid not in chunks]))
-        fused = _distinct_texts(fused, chunks)[:k]
+        groups = duplicates.groups(self.store, self.settings.duplicate_threshold)
+        fused = _one_per_group(_distinct_texts(fused, chunks), chunks, groups)[:k]
         similarity = {c.chunk_id: s for c, s in dense}
         dense_rank = {cid: i for i, cid in enumerate(dense_ids, 1)}
         bm25_rank = {cid: i for i, cid in enumerate(bm25_ids, 1)}
@@ -101,6 +126,7 @@ class HybridRetriever:
                 dense_rank=dense_rank.get(cid),
                 bm25_rank=bm25_rank.get(cid),
                 dense_similarity=similarity.get(cid),
+                also_in=groups.others(chunks[cid].doc_id),
             )
             for i, (cid, score) in enumerate(((cid, s) for cid, s in fused if cid in chunks), 1)
         )
@@ -113,6 +139,19 @@ class HybridRetriever:
             keyword_coverage=coverage,
             milliseconds=(time.perf_counter() - started) * 1000,
         )
+
+    def _where(self, filters: Filters) -> dict[str, Any]:
+        """The Chroma `where` of the filters: `date_ord` bounds, the sources the glob matches."""
+        clauses: list[dict[str, Any]] = []
+        dated = filters.date_where()
+        if dated is not None:
+            clauses.append(dated)
+        if filters.source:
+            sources = {r.source for r in self.store.documents_under().values()}
+            matched = sorted(s for s in sources if fnmatchcase(s, filters.source))
+            # No source is "": a glob that matches nothing still selects nothing.
+            clauses.append({"source": {"$in": matched or [""]}})
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _distinct_texts(
@@ -129,6 +168,21 @@ def _distinct_texts(
         if key in seen:
             continue
         seen.add(key)
+        kept.append((cid, score))
+    return kept
+
+
+def _one_per_group(
+    fused: list[tuple[str, float]], chunks: dict[str, Chunk], groups: duplicates.DuplicateGroups
+) -> list[tuple[str, float]]:
+    """The ranking with one document per group of near copies: the best-ranked one's passages."""
+    owner: dict[int, str] = {}
+    kept: list[tuple[str, float]] = []
+    for cid, score in fused:
+        doc_id = chunks[cid].doc_id
+        number = groups.group_of(doc_id)
+        if number is not None and owner.setdefault(number, doc_id) != doc_id:
+            continue  # a copy of a document already shown
         kept.append((cid, score))
     return kept
 

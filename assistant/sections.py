@@ -99,6 +99,13 @@ class RetrievalSettings(Section):
         description="BM25 searches a question word the corpus never uses as the closest corpus "
         "word at this rapidfuzz ratio or more (misspelled names); 0 turns it off.",
     )
+    duplicate_threshold: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="Documents whose 5-word shingles have at least this estimated Jaccard "
+        "similarity (MinHash) are one group of near copies; results show one per group.",
+    )
     min_similarity: float | None = Field(
         default=None,
         ge=0,
@@ -178,6 +185,36 @@ class GroundingSettings(Section):
         le=100,
         description="A question's name matches a corpus word at this fuzzy similarity (0-100, "
         "rapidfuzz ratio) or more: misspellings and transliterations are not unknown names.",
+    )
+
+
+class CoverageSettings(Section):
+    """How much evidence a list, summary, comparison or explanation gets (one bullet each).
+
+    A fact is answered by its best sentence; these kinds need sentences that cover the points,
+    chosen for relevance and diversity (maximal marginal relevance).
+    """
+
+    list_points: int = Field(default=6, ge=1, le=20, description="Bullets of a list answer.")
+    summary_points: int = Field(default=6, ge=1, le=20, description="Bullets of a summary.")
+    explanation_points: int = Field(
+        default=3, ge=1, le=10, description="Bullets of a why/how answer."
+    )
+    comparison_points: int = Field(
+        default=3, ge=1, le=10, description="Bullets for each side of a comparison."
+    )
+    diversity: float = Field(
+        default=0.7,
+        ge=0,
+        le=1,
+        description="MMR trade-off: 1 ranks by relevance only, lower prefers sentences unlike "
+        "those already chosen.",
+    )
+    min_relevance: float = Field(
+        default=0.35,
+        ge=0,
+        le=1,
+        description="A sentence scoring below this share of the best one is not a point.",
     )
 
 

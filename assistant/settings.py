@@ -23,6 +23,7 @@ from pydantic_settings import (
 
 from assistant.errors import VeilleError
 from assistant.sections import (
+    CoverageSettings,
     EmbeddingSettings,
     GenerationSettings,
     GroundingSettings,
@@ -33,6 +34,7 @@ from assistant.sections import (
 from assistant.types import ModeSetting
 
 __all__ = [
+    "CoverageSettings",
     "EmbeddingSettings",
     "GenerationSettings",
     "GroundingSettings",
@@ -126,6 +128,10 @@ class Settings(BaseSettings):
     )
     generation: GenerationSettings = Field(
         default_factory=GenerationSettings, description="Answer generation."
+    )
+    coverage: CoverageSettings = Field(
+        default_factory=CoverageSettings,
+        description="Evidence budgets of lists, summaries, comparisons and explanations.",
     )
     grounding: GroundingSettings = Field(
         default_factory=GroundingSettings,

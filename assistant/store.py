@@ -226,6 +226,14 @@ class Store:
         expected = self.expected_manifest()
         for key in MANIFEST_CHECKED:
             if key in stored and stored[key] != expected[key]:
+                if key == "chunker":
+                    # Not a setting: this version of Veille stores chunks in another shape.
+                    msg = (
+                        f"store {self.location} was indexed by an older Veille "
+                        f"(chunker {stored[key]!r}, this version writes {expected[key]!r}); "
+                        "index it again with `veille ingest --rebuild`"
+                    )
+                    raise StoreMismatchError(msg)
                 msg = (
                     f"store {self.location} was built with {key}={stored[key]!r} but the "
                     f"settings say {key}={expected[key]!r}; rebuild it with "
@@ -255,8 +263,16 @@ class Store:
         self.refresh()
         return self._read(lambda: int(self.documents.count()))
 
-    def dense_search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
-        """The `k` chunks nearest to a query vector, with their cosine similarity."""
+    def dense_search(
+        self, vector: list[float], k: int, *, where: dict[str, Any] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """The `k` chunks nearest to a query vector, with their cosine similarity.
+
+        Args:
+            vector: The query vector.
+            k: How many chunks.
+            where: A Chroma metadata filter (`assistant.filters`), or None for all chunks.
+        """
         self.refresh()
         if k <= 0:
             return []
@@ -267,6 +283,7 @@ class Store:
             result = self.chunks.query(
                 query_embeddings=[vector],  # type: ignore[arg-type]
                 n_results=k,
+                where=where,
                 include=["documents", "metadatas", "distances"],
             )
             ids = result["ids"][0]
@@ -279,6 +296,11 @@ class Store:
             ]
 
         return self._read(query)
+
+    def chunk_ids_where(self, where: dict[str, Any] | None) -> set[str]:
+        """The ids of the chunks a Chroma metadata filter selects (all of them for None)."""
+        self.refresh()
+        return self._read(lambda: set(self.chunks.get(where=where, include=[])["ids"]))
 
     def get_chunks(self, ids: list[str]) -> dict[str, Chunk]:
         """Chunks by id (ids no longer in the store are left out)."""
@@ -321,6 +343,21 @@ class Store:
             for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
                 out[cid] = str((meta or {}).get("doc_id", ""))
             offset += len(got["ids"])
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks, in text order (a summary reads the whole document)."""
+
+        def get() -> list[Chunk]:
+            got = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+            docs = got["documents"] or []
+            metas = got["metadatas"] or []
+            found = [
+                _chunk(cid, doc or "", dict(meta or {}))
+                for cid, doc, meta in zip(got["ids"], docs, metas, strict=True)
+            ]
+            return sorted(found, key=lambda c: c.start)
+
+        return self._read(get)
 
     def document_text(self, doc_id: str) -> str | None:
         """The full loaded text of a document, which citation offsets refer to."""
@@ -410,4 +447,6 @@ def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
         chunk_id=chunk_id,
+        title=str(meta.get("title", "") or ""),
+        date=str(meta.get("date", "") or ""),
     )

@@ -23,10 +23,10 @@ MODE_CHOICES: tuple[str, ...] = ("auto", "local", "openai", "server", "extractiv
 EXTRACTIVE_MODEL = "extractive (sentence scoring)"
 """The `model` named by answers that no language model wrote."""
 
-CHUNKER_VERSION = "sentences-v1"
+CHUNKER_VERSION = "sentences-v2"
 """Identity of the chunking rules (ingest/chunking.py), recorded in the store's manifest: a
 store chunked by other rules is refused until it is rebuilt. Bump it when chunk boundaries
-change."""
+change or what a chunk carries does (v2: each chunk's document title and date)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,8 @@ class Chunk:
         start: Character offset of the chunk in the document text.
         end: Character offset one past the chunk's last character.
         chunk_id: Deterministic id of the chunk in the store.
+        title: The document's title ("" if unknown).
+        date: The document's publication date, ISO cut to its precision ("" if unknown).
     """
 
     source: str
@@ -48,6 +50,8 @@ class Chunk:
     start: int
     end: int
     chunk_id: str = ""
+    title: str = ""
+    date: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,8 @@ class Passage:
         dense_rank: 1-based rank in the dense retriever, None if it did not return it.
         bm25_rank: 1-based rank in BM25, None if it did not return it.
         dense_similarity: Cosine similarity of the chunk to the question, if known.
+        also_in: The sources of the other documents of its group of near copies (syndicated
+            copies, reposts), which the results do not show again.
     """
 
     n: int
@@ -69,6 +75,7 @@ class Passage:
     dense_rank: int | None = None
     bm25_rank: int | None = None
     dense_similarity: float | None = None
+    also_in: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:
@@ -91,6 +98,9 @@ class Passage:
             "dense_similarity": (
                 None if self.dense_similarity is None else round(self.dense_similarity, 4)
             ),
+            "title": self.chunk.title,
+            "date": self.chunk.date,
+            "also_in": list(self.also_in),
         }
 
     @classmethod
@@ -105,11 +115,14 @@ class Passage:
                 start=int(data["start"]),
                 end=int(data["end"]),
                 chunk_id=data.get("chunk_id", ""),
+                title=data.get("title") or "",
+                date=data.get("date") or "",
             ),
             score=float(data["score"]),
             dense_rank=data.get("dense_rank"),
             bm25_rank=data.get("bm25_rank"),
             dense_similarity=data.get("dense_similarity"),
+            also_in=tuple(data.get("also_in") or ()),
         )
 
 
@@ -186,6 +199,8 @@ class Answer:
         notes: What verification changed (re-pointed or dropped citations).
         prompt: The exact prompt sent to the model, if any (for the inspector).
         prompt_tokens: The prompt's token count, if known.
+        kind: What kind of answer the question asked for (`assistant.kinds.QuestionKind`:
+            "fact", "list", "summary", "comparison", "explanation" or "corpus").
     """
 
     question: str
@@ -200,6 +215,7 @@ class Answer:
     notes: tuple[str, ...] = ()
     prompt: str | None = None
     prompt_tokens: int | None = None
+    kind: str = "fact"
 
     def to_dict(self) -> dict[str, Any]:
         """The object `veille ask --json` prints (a public contract: keys are only added)."""
@@ -216,6 +232,7 @@ class Answer:
             "notes": list(self.notes),
             "prompt_tokens": self.prompt_tokens,
             "prompt": self.prompt,
+            "kind": self.kind,
         }
 
     @classmethod
@@ -234,6 +251,7 @@ class Answer:
             notes=tuple(data.get("notes", ())),
             prompt=data.get("prompt"),
             prompt_tokens=data.get("prompt_tokens"),
+            kind=str(data.get("kind") or "fact"),
         )
 
 

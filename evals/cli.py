@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.filters import add_filter_flags, filters_from_args
 from assistant.settings import SettingsError
 from assistant.types import MODE_CHOICES, ModeSetting
 from evals.compare import compare
@@ -55,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--k", type=int, metavar="N", help="passages per question (default: settings)")
     p.add_argument("--limit", type=int, metavar="N", help="run only the first N questions")
+    add_filter_flags(p)
     p.add_argument(
         "--set",
         action="append",
@@ -142,6 +144,7 @@ def _run(args: argparse.Namespace, settings: Settings, out: Console, err: Consol
         k=args.k or settings.retrieval.k,
         retrieval_only=args.retrieval_only,
         retriever=args.retriever,
+        filters=filters_from_args(args),
     )
     with err.status("loading the models…"):
         assistant = Assistant(settings)

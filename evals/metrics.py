@@ -216,6 +216,72 @@ def token_f1(prediction: str, answers: Sequence[str]) -> float | None:
     return best
 
 
+# -- elements and bullets ----------------------------------------------------------------------
+
+
+def element_recall(
+    prediction: str, elements: Sequence[Sequence[str]], refused: bool
+) -> float | None:
+    """Share of the elements (facts) of which at least one variant is in the answer.
+
+    A variant is found as `contains_answer` finds an accepted answer: normalised (case and
+    accents folded, articles and punctuation dropped, numbers unified), as whole words. A
+    refused answer holds no element (0.0); None without elements.
+    """
+    if not elements:
+        return None
+    if refused:
+        return 0.0
+    found = sum(contains_answer(prediction, variants) == 1.0 for variants in elements)
+    return found / len(elements)
+
+
+# A Markdown bullet or a numbered point: "- ", "* ", "• ", "1. ", "1/ ", "1) ".
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\d{1,2}\s*[./)])\s+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])\s+(?!\[\d)(?=\S)")  # "frais. [2]" is one
+_CITED = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
+def answer_units(text: str) -> list[str]:
+    """The claims of an answer: each bullet (or numbered point) whole, other lines by sentence.
+
+    A line that only introduces a list ("3 articles mentionnent Tencent :"), a Markdown
+    heading or table rule, and pieces without a letter or digit are not claims.
+    """
+    units: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or set(line) <= set("|-: "):
+            continue
+        if _BULLET.match(line):
+            units.append(_BULLET.sub("", line, count=1))
+            continue
+        if line.endswith(":"):
+            continue
+        units.extend(piece for piece in _SENTENCE_BREAK.split(line))
+    return [u for u in units if re.search(r"[^\W_]", strip_citations(u))]
+
+
+def verified_share(text: str, cited: Iterable[int], refused: bool) -> float | None:
+    """Share of the answer's claims (bullets or sentences) that carry a verified citation.
+
+    A claim is verified when one of its `[n]` markers names a citation the answer kept
+    (`cited`: the numbers of its citations, which Veille keeps only once checked). None for
+    a refusal or an answer without claims.
+    """
+    if refused:
+        return None
+    units = answer_units(text)
+    if not units:
+        return None
+    kept = set(cited)
+    verified = 0
+    for unit in units:
+        numbers = {int(n) for group in _CITED.findall(unit) for n in re.split(r"[,;]", group)}
+        verified += bool(numbers & kept)
+    return verified / len(units)
+
+
 # -- citations ---------------------------------------------------------------------------------
 
 

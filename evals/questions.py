@@ -4,7 +4,10 @@ One object per line: `{"id", "question", "answers": [...], "sources": [...], "an
 `answers` are accepted answer strings (any one counts), `sources` the documents that hold the
 answer (paths relative to the ingested root, or file names). Unanswerable questions have
 `answerable: false` and empty lists; `answerable` may be left out, and then means "has an
-answer or a source". Blank lines and lines starting with `#` are skipped.
+answer or a source". Optional: `kind` (the answer shape the question wants, as
+`assistant.kinds` names it) and `elements`, the facts a full answer must hold, each a list of
+accepted variants (`[["Heilongjiang"], ["drone", "drones"]]`), scored as element recall.
+Blank lines and lines starting with `#` are skipped.
 
 The writer sits beside the reader: `save_eval_case` appends a chat turn as one line of
 `data_dir/eval_cases.jsonl` (the question, the answer without its `[n]` markers, the files it
@@ -43,6 +46,8 @@ class Question:
     answers: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     answerable: bool = True
+    kind: str | None = None
+    elements: tuple[tuple[str, ...], ...] = ()
 
 
 def _strings(value: Any, field: str, where: str) -> tuple[str, ...]:
@@ -52,6 +57,21 @@ def _strings(value: Any, field: str, where: str) -> tuple[str, ...]:
         msg = f"{where}: {field!r} must be a list of strings"
         raise QuestionSetError(msg)
     return tuple(v for v in value if v.strip())
+
+
+def _elements(value: Any, where: str) -> tuple[tuple[str, ...], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(e, list) and all(isinstance(v, str) for v in e) for e in value
+    ):
+        msg = f"{where}: 'elements' must be a list of lists of strings (a fact's variants)"
+        raise QuestionSetError(msg)
+    out = tuple(tuple(v for v in e if v.strip()) for e in value)
+    if any(not e for e in out):
+        msg = f"{where}: each of 'elements' needs at least one non-empty variant"
+        raise QuestionSetError(msg)
+    return out
 
 
 def parse_question(obj: Any, where: str) -> Question:
@@ -79,7 +99,20 @@ def parse_question(obj: Any, where: str) -> Question:
     if not answerable and (answers or sources):
         msg = f"{where}: an unanswerable question must have empty 'answers' and 'sources'"
         raise QuestionSetError(msg)
-    return Question(str(qid), text.strip(), answers, sources, answerable)
+    kind = obj.get("kind")
+    if kind is not None and (not isinstance(kind, str) or not kind.strip()):
+        msg = f"{where}: 'kind' must be a non-empty string"
+        raise QuestionSetError(msg)
+    elements = _elements(obj.get("elements"), where)
+    return Question(
+        str(qid),
+        text.strip(),
+        answers,
+        sources,
+        answerable,
+        kind=kind.strip() if kind else None,
+        elements=elements,
+    )
 
 
 def load_questions(path: Path) -> list[Question]:

@@ -28,6 +28,7 @@ GROUP_TITLES = {
     "answer": "answers",
     "citations": "citations",
     "refusal": "refusals",
+    "elements": "elements",
     "latency_ms": "latency ms",
 }
 """Group labels; evals/README.md says over which questions each metric is computed."""
@@ -69,7 +70,7 @@ def _percent(rate: float | None) -> str:
 
 
 def headline(summary: dict[str, Any]) -> str | None:
-    """The summary's first line: wrong-but-cited rate, then accuracy and refusal P/R.
+    """The summary's first line: wrong-but-cited rate, accuracy, refusal P/R (and elements).
 
     `wrong-but-cited 8.3% (5/60) | correct 0.850 | refusal precision 0.571 recall 0.667`;
     None for a run without answers (retrieval-only).
@@ -81,12 +82,19 @@ def headline(summary: dict[str, Any]) -> str | None:
     scored = int(counts.get("questions") or 0) - int(counts.get("errors") or 0)
     share = f" ({round(rate * scored)}/{scored})" if rate is not None and scored else ""
     refusal = summary.get("refusal", {})
-    return (
+    line = (
         f"wrong-but-cited {_percent(rate)}{share}"
         f" | correct {format_value('answer', summary.get('answer', {}).get('correct'))}"
         f" | refusal precision {format_value('refusal', refusal.get('precision'))}"
         f" recall {format_value('refusal', refusal.get('recall'))}"
     )
+    elements = summary.get("elements")
+    if isinstance(elements, dict):  # a set with `elements`: what the answers cover
+        line += (
+            f" | element recall {format_value('elements', elements.get('element_recall'))}"
+            f" | verified {format_value('elements', elements.get('verified_share'))}"
+        )
+    return line
 
 
 def summary_table(summary: dict[str, Any]) -> Table:

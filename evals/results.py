@@ -58,6 +58,24 @@ def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _kind(data: Mapping[str, Any]) -> str | None:
+    value = data.get("expected_kind")
+    if value is not None and not isinstance(value, str):
+        msg = "'expected_kind' must be a string"
+        raise _BadFieldError(msg)
+    return value
+
+
+def _elements(data: Mapping[str, Any]) -> tuple[tuple[str, ...], ...]:
+    value = data.get("expected_elements") or []
+    if not isinstance(value, list) or not all(
+        isinstance(e, list) and all(isinstance(v, str) for v in e) for e in value
+    ):
+        msg = "'expected_elements' must be a list of lists of strings"
+        raise _BadFieldError(msg)
+    return tuple(tuple(e) for e in value)
+
+
 def _metrics(value: Any) -> dict[str, Metric]:
     if value is None:
         return {}
@@ -86,6 +104,8 @@ class QuestionResult:
         ranked_sources: Sources of the deeper ranking the retrieval metrics were computed on.
         metrics: The per-question metrics, None where undefined.
         error: What failed ("Timeout: ..."), for a question whose answer failed.
+        expected_kind: The answer shape the set says the question wants, if it says.
+        expected_elements: The facts a full answer holds, each as accepted variants.
     """
 
     id: str
@@ -99,6 +119,8 @@ class QuestionResult:
     ranked_sources: tuple[str, ...] = ()
     metrics: dict[str, Metric] = field(default_factory=dict)
     error: str | None = None
+    expected_kind: str | None = None
+    expected_elements: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def for_question(cls, question: Question, **fields: Any) -> QuestionResult:
@@ -109,6 +131,8 @@ class QuestionResult:
             expected_answers=question.answers,
             expected_sources=question.sources,
             answerable=question.answerable,
+            expected_kind=question.kind,
+            expected_elements=question.elements,
             **fields,
         )
 
@@ -135,6 +159,11 @@ class QuestionResult:
             "expected_sources": list(self.expected_sources),
             "answerable": self.answerable,
         }
+        # Only sets that have them: rows of other sets keep their keys.
+        if self.expected_kind is not None:
+            expected["expected_kind"] = self.expected_kind
+        if self.expected_elements:
+            expected["expected_elements"] = [list(e) for e in self.expected_elements]
         if self.error is not None:
             return {
                 "question": self.question,
@@ -200,6 +229,8 @@ class QuestionResult:
             "answerable": answerable,
             "ranked_sources": _strings(data, "ranked_sources"),
             "metrics": _metrics(data.get("metrics")),
+            "expected_kind": _kind(data),
+            "expected_elements": _elements(data),
         }
         if "error" in data:
             return cls(**common, error=str(data["error"]))

@@ -26,6 +26,7 @@ from evals.results import RETRIEVAL_ONLY_MODE, Metric, QuestionResult, RunResult
 
 if TYPE_CHECKING:
     from assistant.answer import Assistant
+    from assistant.filters import Filters
     from assistant.retrieval import Retrieval
     from assistant.types import Answer
     from evals.questions import Question
@@ -46,11 +47,13 @@ class RunOptions:
         k: Passages shown to the answerer (and the cut-off of hit@k, recall@k, MRR@k).
         retrieval_only: Skip generation; score retrieval only.
         retriever: Which retriever ranks the passages.
+        filters: Only passages of documents in this date window and source glob.
     """
 
     k: int = 5
     retrieval_only: bool = False
     retriever: RetrieverMode = "hybrid"
+    filters: Filters | None = None
 
     @property
     def depth(self) -> int:
@@ -98,7 +101,12 @@ def answer_metrics(question: Question, answer: Answer, valid: Sequence[bool]) ->
         "cites_expected_source": None,
         "alce_citation_recall": None,
         "alce_citation_precision": None,
+        "verified_share": metrics.verified_share(
+            answer.text, (c.n for c in answer.citations), refused
+        ),
     }
+    if question.elements:
+        out["element_recall"] = metrics.element_recall(answer.text, question.elements, refused)
     if question.answerable and not refused:
         out["cites_expected_source"] = metrics.cites_expected_source(cited, question.sources)
         if contained == 1.0:
@@ -122,7 +130,9 @@ class _Documents:
 
 
 def _retrieve(assistant: Assistant, text: str, options: RunOptions) -> Retrieval:
-    return assistant.retriever.retrieve(text, k=options.depth, mode=options.retriever)
+    return assistant.retriever.retrieve(
+        text, k=options.depth, mode=options.retriever, filters=options.filters
+    )
 
 
 def _retrieval_only(
@@ -145,7 +155,7 @@ def _retrieval_only(
 def _with_answer(
     assistant: Assistant, question: Question, options: RunOptions, documents: _Documents
 ) -> QuestionResult:
-    answer: Answer = assistant.ask(question.question, k=options.k)
+    answer: Answer = assistant.ask(question.question, k=options.k, filters=options.filters)
     # The answerer saw the first k passages; the metrics rank deeper, with the same retriever
     # and question, so the first k of this ranking are the answerer's passages.
     retrieval = _retrieve(assistant, answer.standalone_question or answer.question, options)
@@ -178,9 +188,16 @@ class _FixedRetriever:
         self._inner = inner
         self._mode = mode
 
-    def retrieve(self, question: str, *, k: int | None = None, mode: str = "hybrid") -> Retrieval:
+    def retrieve(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+    ) -> Retrieval:
         del mode  # pinned
-        result: Retrieval = self._inner.retrieve(question, k=k, mode=self._mode)
+        result: Retrieval = self._inner.retrieve(question, k=k, mode=self._mode, filters=filters)
         return result
 
 
@@ -237,6 +254,24 @@ def wrong_but_cited(results: Sequence[QuestionResult]) -> float | None:
     )
 
 
+def element_summary(results: Sequence[QuestionResult]) -> dict[str, Metric]:
+    """Element recall and the share of verified claims over the questions with elements.
+
+    `element_recall` is the mean over those questions (a refusal scores 0); `verified_share`
+    the mean over their answered ones; then the element recall of each `kind` of the set.
+    """
+    out: dict[str, Metric] = {
+        "questions": len(results),
+        "element_recall": metrics.mean(_values(results, "element_recall")),
+        "verified_share": metrics.mean(_values(results, "verified_share")),
+    }
+    kinds = sorted({r.expected_kind for r in results if r.expected_kind})
+    for kind in kinds:
+        of_kind = [r for r in results if r.expected_kind == kind]
+        out[f"element_recall_{kind}"] = metrics.mean(_values(of_kind, "element_recall"))
+    return out
+
+
 def summarise(results: Sequence[QuestionResult], options: RunOptions) -> dict[str, Any]:
     """The run's summary: the headline rate, counts, one group of metrics per kind, latency.
 
@@ -288,6 +323,9 @@ def summarise(results: Sequence[QuestionResult], options: RunOptions) -> dict[st
             "paperqa_accuracy": paperqa["accuracy"],
             "paperqa_precision": paperqa["precision"],
         }
+        with_elements = [r for r in ok if r.expected_elements]
+        if with_elements:
+            summary["elements"] = element_summary(with_elements)
     latency: dict[str, float | None] = {}
     phases = ("retrieve",) if options.retrieval_only else ("retrieve", "first_token", "total")
     timings = [t.to_dict() for r in ok if (t := r.phase_timings) is not None]
@@ -321,6 +359,7 @@ def run_config(
         "k": options.k,
         "retrieval_only": options.retrieval_only,
         "retriever": options.retriever,
+        "filters": options.filters.to_dict() if options.filters is not None else None,
         "mode": RETRIEVAL_ONLY_MODE if options.retrieval_only else assistant.mode,
         "model": None if options.retrieval_only else assistant.generator.model,
         "embedding_model": model_id(assistant.embeddings),

@@ -13,11 +13,12 @@ import codecs
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import VeilleError
+from ingest.declared import front_matter, html_metadata, pdf_info
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -38,12 +39,17 @@ class LoadedDocument:
         text: Its normalised text.
         encoding: The codec it was read with ("pdf" for a PDF).
         encoding_note: Why the encoding is uncertain (a low-confidence guess), else None.
+        metadata: What the file says of itself outside its text: "title", "date", "author",
+            "outlet" from Markdown front matter, HTML `<meta>` or PDF metadata (empty if none).
+        metadata_source: Where `metadata` came from: "front-matter", "html-meta", "pdf" or "".
     """
 
     path: Path
     text: str
     encoding: str
     encoding_note: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    metadata_source: str = ""
 
 
 _BOMS = (
@@ -225,6 +231,11 @@ def pdf_to_text(path: Path) -> str:
     Raises:
         SkipFileError: The PDF is corrupt, encrypted, or has no text layer.
     """
+    return _read_pdf(path)[0]
+
+
+def _read_pdf(path: Path) -> tuple[str, dict[str, str]]:
+    """A PDF's text (see `pdf_to_text`) and its document information (title, date, author)."""
     import logging
 
     from pypdf import PdfReader
@@ -236,6 +247,7 @@ def pdf_to_text(path: Path) -> str:
         if reader.is_encrypted:
             _decrypt_without_password(reader)
         pages = [page.extract_text() or "" for page in reader.pages]
+        info = pdf_info(reader)
     except SkipFileError:
         raise
     except FileNotDecryptedError:
@@ -250,7 +262,7 @@ def pdf_to_text(path: Path) -> str:
     if not text.strip():
         msg = "PDF has no text layer (scanned?)"
         raise SkipFileError(msg)
-    return text
+    return text, info
 
 
 ENCRYPTED_PDF = "encrypted PDF (password-protected)"
@@ -303,8 +315,9 @@ def load_file(path: Path, *, max_bytes: int) -> LoadedDocument:
         msg = f"too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB limit)"
         raise SkipFileError(msg)
     note = None
+    metadata: dict[str, str] = {}
     if suffix == ".pdf":
-        text, encoding = pdf_to_text(path), "pdf"
+        (text, metadata), encoding = _read_pdf(path), "pdf"
     else:
         try:
             raw = path.read_bytes()
@@ -314,9 +327,21 @@ def load_file(path: Path, *, max_bytes: int) -> LoadedDocument:
         decoded = decode_text(raw, path.name)
         text, encoding, note = decoded.text, decoded.encoding, decoded.note
         if suffix in (".html", ".htm"):
+            metadata = html_metadata(text)
             text = html_to_text(text)
+        elif suffix in (".md", ".markdown"):
+            # The block stays in the text, whose offsets citations refer to; it is only read.
+            metadata = front_matter(normalise_text(text))
     text = normalise_text(text)
     if not text.strip():
         msg = "no text"
         raise SkipFileError(msg)
-    return LoadedDocument(path=path, text=text, encoding=encoding, encoding_note=note)
+    source = {".pdf": "pdf", ".html": "html-meta", ".htm": "html-meta"}.get(suffix, "front-matter")
+    return LoadedDocument(
+        path=path,
+        text=text,
+        encoding=encoding,
+        encoding_note=note,
+        metadata={k: normalise_text(v) for k, v in metadata.items()},
+        metadata_source=source if metadata else "",
+    )

@@ -14,6 +14,7 @@ rebuild writes a new generation of collections and swaps it in only once it is c
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 import time
@@ -22,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant import state
+from assistant import duplicates, facts, state
+from assistant.derived import facts_db
 from assistant.faults import fault_point
 from assistant.keyword import KeywordIndex
 from assistant.lock import writer_lock
@@ -39,6 +41,7 @@ from assistant.types import IngestReport, SkippedFile
 from ingest.chunking import chunk_text
 from ingest.files import walk
 from ingest.loaders import SUPPORTED_SUFFIXES, SkipFileError, load_file
+from ingest.metadata import chunk_metadata, extract_metadata
 from ingest.plan import IngestError, Plan, plan_paths, stored_roots, under
 from ingest.reconcile import clear_records, reconcile, remove_leftovers
 
@@ -162,6 +165,8 @@ def _write(
     keywords.stamp = state.Stamp(str(store.chunks.id), seq + 1)
     keywords.save()
     fault_point("after-keywords-save")
+    facts.update(store, keywords.stamp)  # figures and dates, for `veille figures`/`timeline`
+    duplicates.update(store, keywords.stamp)  # near-copy groups, one result per group
     store.end_write(seq)
     fault_point("after-end")
 
@@ -204,6 +209,8 @@ def rebuild_store(
     tally.chunks_deleted += sum(r.chunks for r in old.values())
     drop_generation(client, live)
     shutil.rmtree(keyword_dir(settings, live), ignore_errors=True)
+    facts_db(settings, live).unlink(missing_ok=True)
+    duplicates.duplicates_path(settings, live).unlink(missing_ok=True)
     clear_records(record_manager(settings, live))
     fault_point("after-drop-old")
 
@@ -298,7 +305,14 @@ def _prepare(
         return
     if loaded.encoding_note:
         tally.notes.append(SkippedFile(rel, loaded.encoding_note))
-    record = DocumentRecord(doc_id=doc_id, source=rel, root=root, sha256=digest, chunks=0)
+    record = DocumentRecord(
+        doc_id=doc_id,
+        source=rel,
+        root=root,
+        sha256=digest,
+        chunks=0,
+        **extract_metadata(loaded).record_fields(),
+    )
     pending.append((record, loaded.text, previous is not None))
 
 
@@ -332,15 +346,14 @@ def _index_batch(
                     "root": record.root,
                     "start": c.start,
                     "end": c.end,
+                    **chunk_metadata(record.title, record.date),
                 },
             )
             for c in chunks
         )
         records.append(
             (
-                DocumentRecord(
-                    record.doc_id, record.source, record.root, record.sha256, len(chunks)
-                ),
+                dataclasses.replace(record, chunks=len(chunks)),
                 text,
                 existed,
             )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from assistant.errors import VeilleError, describe
+from assistant.filters import add_filter_flags, filters_from_args
 from assistant.text import printable, shorten
 from assistant.types import MODE_CHOICES
 
@@ -91,6 +92,12 @@ def _parser() -> _Parser:
         help="follow symlinks that point outside the folder (skipped by default)",
     )
     p.add_argument("--quiet", action="store_true", help="print only the summary")
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="after the sync, keep the store in sync as files appear, change or vanish "
+        "(Ctrl-C stops)",
+    )
 
     p = sub.add_parser("ask", parents=[common], help="answer one question")
     p.add_argument("question", help="the question, in French or English")
@@ -101,11 +108,19 @@ def _parser() -> _Parser:
         help="which answerer (default: settings, auto)",
     )
     p.add_argument("-k", type=int, help="passages to retrieve")
+    add_filter_flags(p)
 
     p = sub.add_parser("chat", parents=[common], help="the terminal chat (default)")
     p.add_argument("--mode", choices=MODE_CHOICES, help="answerer")
 
     sub.add_parser("status", parents=[common], help="show the store and the model in use")
+
+    from tui.facts_cli import add_parsers as add_facts_parsers
+
+    add_facts_parsers(sub, common)
+
+    p = sub.add_parser("mcp", parents=[common], help="serve Veille to MCP clients over stdio")
+    p.add_argument("--mode", choices=MODE_CHOICES, help="answerer (default: settings, auto)")
 
     # Everything after `eval` goes to evals.cli's own parser (see `veille eval --help`).
     sub.add_parser("eval", parents=[common], help="run a question set and score it", add_help=False)
@@ -150,6 +165,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ask(args)
         if command == "status":
             return _status(args)
+        if command in ("figures", "timeline"):
+            from tui.facts_cli import run as facts_main
+
+            return facts_main(args, _settings(args))
+        if command == "mcp":
+            from tui.mcp_server import serve
+
+            return serve(_settings(args, mode=args.mode))
         if command == "eval":
             from evals.cli import main as eval_main
 
@@ -186,6 +209,18 @@ def _ingest(args: argparse.Namespace) -> int:
     from ingest.sync import SAMPLE_CORPUS, ingest_paths
 
     settings = _settings(args)
+    if args.watch:
+        from ingest.watch import watch_paths
+
+        if args.rebuild or not args.paths:
+            msg = "--watch needs the folders to watch, and no --rebuild"
+            raise VeilleError(msg, "e.g. veille ingest --watch ~/veille/articles")
+        return watch_paths(
+            list(args.paths),
+            settings=settings,
+            allow_empty=args.prune,
+            follow_links=args.follow_links,
+        )
     # A bare --rebuild re-indexes every folder the store holds; a bare ingest, the sample.
     paths = list(args.paths) or ([] if args.rebuild else [SAMPLE_CORPUS])
     progress = None
@@ -234,6 +269,7 @@ def _ask(args: argparse.Namespace) -> int:
     if not question:
         msg = "the question is empty"
         raise VeilleError(msg, 'ask something, e.g. veille ask "Combien de magasins Hema a-t-il ?"')
+    filters = filters_from_args(args)
     settings = _settings(args, mode=args.mode)
     if args.k is not None:
         # The same bounds as the setting's (retrieval.k), checked before anything is opened.
@@ -242,7 +278,7 @@ def _ask(args: argparse.Namespace) -> int:
     final = None
     streamed = False
     pieces: list[str] = []
-    for event in assistant.stream(question, k=args.k):
+    for event in assistant.stream(question, k=args.k, filters=filters):
         if isinstance(event, TokenStreamed):
             # --json prints one object at the end; streamed tokens are for people.
             if not args.json:
@@ -255,7 +291,10 @@ def _ask(args: argparse.Namespace) -> int:
     if final is None:  # pragma: no cover - the stream always ends with an answer
         return 1
     if args.json:
-        print(_json_for_terminal(final.to_dict()))
+        data = final.to_dict()
+        if filters is not None:
+            data["filters"] = filters.to_dict()
+        print(_json_for_terminal(data))
         return 0
     if streamed:
         sys.stdout.write("\n")
@@ -316,6 +355,12 @@ def _status(args: argparse.Namespace) -> int:
         unavailable = describe(exc)
         store = Store(settings, embeddings, check=False)
     print(f"store: {store.location} ({store.document_count()} documents, {store.count()} chunks)")
+    from ingest.metadata import dates_line
+
+    print(dates_line(store.documents_under().values()))
+    from assistant.duplicates import groups as duplicate_groups
+
+    print(duplicate_groups(store).line())
     if unavailable is not None:
         print(printable(f"embeddings: unavailable: {unavailable}"))
     try:

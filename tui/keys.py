@@ -47,6 +47,20 @@ CHAT_BINDINGS: list[BindingType] = [
         tooltip="Open the document in $EDITOR / $PAGER, at the quote",
     ),
     Binding("y", "copy_quote", "Copy quote", tooltip="Copy the highlighted quote"),
+    Binding(
+        "ctrl+f",
+        "figures",
+        "Figures",
+        show=False,
+        tooltip="Every figure of the corpus as a sortable table; Enter opens its quote",
+    ),
+    Binding(
+        "ctrl+t",
+        "timeline",
+        "Timeline",
+        show=False,
+        tooltip="The corpus's dated events in order; Enter opens the quote",
+    ),
     Binding("i", "inspect", "Inspector", show=False),
     Binding("h", "conversations", "History", show=False),
     Binding(
@@ -91,6 +105,20 @@ CHAT_BINDINGS: list[BindingType] = [
     ),
 ]
 """The chat screen's keys; each documented one says what it does in its tooltip or group."""
+
+SORT = Binding.Group("Sort by column 1 … 5 (again: reverse; or click its header)")
+
+FACTS_BINDINGS: list[BindingType] = [
+    Binding("escape", "back", "Chat", tooltip="Back to the chat"),
+    Binding("ctrl+f", "show_tab('figures')", "Figures", tooltip="The figures tab"),
+    Binding("ctrl+t", "show_tab('timeline')", "Timeline", tooltip="The timeline tab"),
+    Binding("slash", "focus_filter", "Filter", tooltip="Back to the filter box"),
+    *(
+        Binding(str(n), f"sort({n})", f"Sort by column {n}", show=False, group=SORT)
+        for n in range(1, 6)
+    ),
+]
+"""The figures and timeline screen's keys (Enter on a row opens its quote: the table's own)."""
 
 _KEY_NAMES = {"escape": "Esc", "slash": "/", "enter": "Enter", "tab": "Tab"}
 

@@ -66,8 +66,10 @@ class FakeStore:
 
 
 class FakeRetriever:
-    def retrieve(self, question: str, *, k: int | None = None, mode: str = "hybrid") -> Retrieval:
-        del k, mode
+    def retrieve(
+        self, question: str, *, k: int | None = None, mode: str = "hybrid", filters: object = None
+    ) -> Retrieval:
+        del k, mode, filters
         return Retrieval(question, PASSAGES, 0.9, 1.0, 12.34)
 
 
@@ -79,8 +81,8 @@ class FakeAssistant:
         self.retriever = FakeRetriever()
         self.store = FakeStore()
 
-    def ask(self, question: str, *, k: int | None = None) -> Answer:
-        del k
+    def ask(self, question: str, *, k: int | None = None, filters: object = None) -> Answer:
+        del k, filters
         reply = self.answers[question]
         if isinstance(reply, Exception):
             raise reply

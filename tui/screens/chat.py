@@ -9,7 +9,7 @@ builds a client itself. Hand-offs (clipboard, editor, export, eval set) are `tui
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
 from textual.containers import Horizontal, Vertical
@@ -329,6 +329,22 @@ class ChatScreen(Screen[None]):
             self.notify("Nothing to inspect yet: ask a question first.", timeout=3)
             return
         self.app.push_screen(InspectorScreen(answer))
+
+    def action_figures(self) -> None:
+        """Show the corpus's figures as a sortable table."""
+        self._show_facts("figures")
+
+    def action_timeline(self) -> None:
+        """Show the corpus's dated events in order."""
+        self._show_facts("timeline")
+
+    def _show_facts(self, tab: Literal["figures", "timeline"]) -> None:
+        from tui.screens.facts import FactsScreen
+
+        if self.state.assistant is None:
+            self.notify("The store is not open yet.", severity="warning")
+            return
+        self.app.push_screen(FactsScreen(self.state.assistant, tab))
 
     def action_help(self) -> None:
         """Show the help screen: these keys and the app's."""

@@ -47,7 +47,8 @@ OTHER_KEYS = {
 
 ORDER = (
     *("ask", "stop", "select_citation", "next_citation", "open", "open_file", "copy_quote"),
-    *("inspect", "conversations", "new_conversation", "save_eval", "export", "focus_prompt"),
+    *("inspect", "conversations", "figures", "timeline", "new_conversation", "save_eval"),
+    *("export", "focus_prompt"),
     *("tab", "palette", "help", "quit"),
 )
 """The table's order, by action (or `OTHER_KEYS` name); keys not named here come last."""

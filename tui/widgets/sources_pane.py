@@ -40,6 +40,9 @@ class SourcesPane(OptionList):
             line = Text()
             line.append(f"[{p.n}] ", style="bold")
             line.append(literal(p.source), style="underline" if p.n in cited else "")
+            if p.also_in:
+                others = len(p.also_in)
+                line.append(f"  also in {others} other source{'s' if others > 1 else ''}")
             if p.n in cited:
                 line.append("  cited", style="bold")
                 snippet = cited[p.n].quote
