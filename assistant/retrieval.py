@@ -106,15 +106,23 @@ class HybridRetriever:
         dense_ids = [c.chunk_id for c, _ in dense]
         bm25_ids = [cid for cid, _ in bm25]
         # Twice k fused candidates, so that k remain once copies of the same text (one article
-        # saved under two names, a syndicated copy) are kept only once.
-        fused = rrf_fuse(
+        # saved under two names, a syndicated copy) are kept only once; twice as many again
+        # while near copies (one passage per group) leave fewer than k.
+        ranked = rrf_fuse(
             [(dense_ids, self.settings.dense_weight), (bm25_ids, self.settings.bm25_weight)],
             rrf_k=self.settings.rrf_k,
-        )[: 2 * k]
+        )
         chunks = {c.chunk_id: c for c, _ in dense}
-        chunks.update(self.store.get_chunks([cid for cid, _ in fused if cid not in chunks]))
         groups = duplicates.groups(self.store, self.settings.duplicate_threshold)
-        fused = _one_per_group(_distinct_texts(fused, chunks), chunks, groups)[:k]
+        depth = 2 * k
+        while True:
+            fused = ranked[:depth]
+            chunks.update(self.store.get_chunks([cid for cid, _ in fused if cid not in chunks]))
+            fused = _one_per_group(_distinct_texts(fused, chunks), chunks, groups)
+            if len(fused) >= k or depth >= len(ranked):
+                break
+            depth *= 2
+        fused = fused[:k]
         similarity = {c.chunk_id: s for c, s in dense}
         dense_rank = {cid: i for i, cid in enumerate(dense_ids, 1)}
         bm25_rank = {cid: i for i, cid in enumerate(bm25_ids, 1)}

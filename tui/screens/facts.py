@@ -77,7 +77,7 @@ EVENT_COLUMNS: tuple[Column[EventRow], ...] = (
     Column("Source", lambda e: e.source, lambda e: e.source),
     Column("Quote", lambda e: e.quote, lambda e: _text_key(e.quote)),
 )
-_WIDTHS = {"Value": 18, "What": 18, "Entity": 14, "Source": 20, "Quote": 44}
+_WIDTHS = {"Value": 22, "What": 18, "Entity": 14, "Source": 20, "Quote": 50}
 """Longest cell shown per column (the full text is in the reader)."""
 
 
@@ -156,8 +156,8 @@ class FactsScreen(Screen[None]):
     DEFAULT_CSS = """
     FactsScreen { layout: vertical; }
     FactsScreen #facts-body { height: 1fr; }
-    FactsScreen #facts-tabs { width: 2fr; min-width: 40; }
-    FactsScreen #facts-reader { width: 1fr; min-width: 30; }
+    FactsScreen #facts-tabs { width: 5fr; min-width: 40; }
+    FactsScreen #facts-reader { width: 2fr; min-width: 30; }
     FactsScreen TabPane { padding: 0; }
     FactsScreen .facts-filter { margin: 0 1; }
     FactsScreen DataTable { height: 1fr; border: round $secondary; }

@@ -107,15 +107,14 @@ def test_a_damaged_file_is_recomputed_by_readers_and_never_rewritten(
     assert saved.read_bytes() == b"not an index"
 
 
-def test_removing_a_copy_updates_the_group_at_the_next_ingest(
-    store_with_copies: tuple[Path, Path], tmp_path: Path
-) -> None:
-    data, corpus = tmp_path / "data", tmp_path / "articles"
-    shutil.copytree(store_with_copies[0], data)
-    shutil.copytree(store_with_copies[1], corpus)
-    (corpus / COPY).unlink()
-    (corpus / "000_unrelated.txt").write_text(
-        "Hema a ouvert 22 magasins en Chine cette année.", encoding="utf-8"
-    )
-    ingest_paths([corpus], settings=load_settings(data_dir=data))
-    assert "near copies: 1 group, 2 documents" in _veille(data, "status").stdout
+def test_removing_a_copy_updates_the_group_at_the_next_ingest(tmp_path: Path) -> None:
+    corpus, settings = tmp_path / "news", load_settings(data_dir=tmp_path / "data")
+    corpus.mkdir()
+    shutil.copyfile(SAMPLE / ORIGINAL, corpus / "tmall.txt")
+    shutil.copyfile(SAMPLE / ORIGINAL, corpus / "tmall_copie.txt")
+    shutil.copyfile(SAMPLE / "002_35a95145e6805c4a.txt", corpus / "hema.txt")
+    ingest_paths([corpus], settings=settings)
+    assert "near copies: 1 group, 2 documents" in _veille(settings.data_dir, "status").stdout
+    (corpus / "tmall_copie.txt").unlink()
+    ingest_paths([corpus], settings=settings)
+    assert "near copies: none" in _veille(settings.data_dir, "status").stdout
