@@ -111,7 +111,8 @@ _LIST: Final = re.compile(
 # Questions that ask one figure, date, person or place even where a list rule matched
 # ("Combien de magasins… dans quelles villes" still wants a count).
 _FACT_OVERRIDE: Final = re.compile(
-    r"^(?:combien|how many|how much|how long|how far|quand|when|qui|who|ou |where|en quelle)\b"
+    r"^(?:(?:en )?combien|how many|how much|how long|how far|quand|when|qui|who|ou |where|"
+    r"en quelle)\b"
     r"|\bcombien (?:de |d')(?!" + _DOCS + r"\b)"
 )
 
@@ -158,7 +159,7 @@ def explain(question: str) -> Classification:
         match = pattern.search(q)
         if match is None:
             continue
-        if kind in ("list", "explanation") and _single_answer(q, kind):
+        if kind in ("list", "summary", "explanation") and _single_answer(q, kind):
             return Classification("fact", match.group().strip())
         return Classification(kind, match.group().strip())
     return Classification("fact")
@@ -176,9 +177,10 @@ def classify(question: str) -> QuestionKind:
 
 
 def _single_answer(q: str, kind: QuestionKind) -> bool:
-    """Whether a list or how-question asks one figure, date or name after all.
+    """Whether a list, summary or how-question asks one figure, date or name after all.
 
-    "Combien de magasins… dans quelles villes", "how many stores…": one count.
+    "Combien de magasins… dans quelles villes", "how many stores…", "en combien de points
+    le magazine a-t-il résumé…": one count.
     """
     if kind == "explanation":
         return bool(re.match(r"^(?:combien|how many|how much|how long|how far)\b", q))

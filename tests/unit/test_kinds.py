@@ -57,6 +57,7 @@ CASES = [
     ("Combien de magasins Hema compte-t-il ?", "fact"),
     ("Combien d'articles sont référencés dans l'application Hema ?", "fact"),
     ("Combien de drones JD.com utilise-t-il ?", "fact"),
+    ("En combien de points le magazine a-t-il résumé la stratégie du groupe ?", "fact"),
     ("Comment s'appelle la filiale logistique d'Alibaba ?", "fact"),
     ("How is the app called?", "fact"),
     ("How many stores does Hema have?", "fact"),
