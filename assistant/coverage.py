@@ -45,6 +45,13 @@ _JOINER = re.compile(
     r",?\s*(?:et|and|or|ou|vs\.?|versus|with|avec|to|compared to|au|aux)?\s*"
     r"(?:(?:a |and )?(?:celle|celui|ceux|that|those) (?:de|d'|of)|de|d'|of)?"
 )
+# A run of single words joined by "," and "et"/"and", each perhaps after "en", "de", "du"...
+_ARTICLE = r"(?:(?:en|de|du|des|la|le|les|l'|d'|in|the|of)\s*)*"
+_SIDE_WORD = r"(?:[^\W\d_]{3,}|\d{4})"
+_JOINED_WORDS = re.compile(
+    rf"(?<![\w'])(?:{_SIDE_WORD}\s*,\s*{_ARTICLE})*{_SIDE_WORD}\s+(?:et|and)\s+{_ARTICLE}"
+    rf"{_SIDE_WORD}(?![\w'])"
+)
 _ELISION = re.compile(r"\b([dlDL])['’](?=[A-ZÀ-Ý])")
 _MIN_SENTENCE = 25  # titles, bylines and captions are rarely points
 _SAME = 0.8  # Jaccard overlap above which two sentences say the same thing
@@ -137,10 +144,13 @@ def cover(
         "list": policy.list_points,
         "summary": policy.summary_points,
         "explanation": policy.explanation_points,
-    }.get(kind, policy.explanation_points)
+    }.get(kind, 2 * policy.comparison_points)  # a comparison whose sides went unnamed
     if _FIGURES_WORDS.search(folded):
         evidence = _figures_first(evidence)
     chosen = mmr(evidence, budget, policy.diversity, policy.min_relevance)
+    if kind == "summary":
+        # A topic told across articles reads in their order: the dated first, oldest first.
+        chosen.sort(key=lambda ev: (ev.passage.chunk.date or "9999", ev.passage.n, ev.start))
     return _with_sections(question, chosen, passages, store)
 
 
@@ -149,7 +159,7 @@ def comparison_sides(question: str) -> list[str]:
 
     "Compare JD et Tmall sur le marché B2C" compares JD and Tmall, not B2C; "la croissance
     d'Alibaba à celle de Walmart" compares Alibaba and Walmart. Without such a run, the first
-    two names.
+    two names; without two names, single words joined so ("en août et en octobre").
     """
     # "d'Alibaba" is the name Alibaba after an elided article.
     question = _ELISION.sub(r"\1' ", question)
@@ -174,7 +184,22 @@ def comparison_sides(question: str) -> list[str]:
             best = list(run)
     if len(best) >= 2:  # two sides at least
         return best
-    return names[:2]
+    if len(names) >= 2:
+        return names[:2]
+    return _joined_words(question)
+
+
+def _joined_words(question: str) -> list[str]:
+    """Sides that are not names, as single words joined by "et", "and" or commas.
+
+    "En août et en octobre", "de physique et de chimie", "2016, 2017 et 2018" compare août
+    and octobre, physique and chimie, three years.
+    """
+    match = _JOINED_WORDS.search(question)
+    if match is None:
+        return []
+    parts = re.split(r"\s*(?:,|\bet\b|\band\b)\s*", match.group())
+    return [bare for w in parts if (bare := re.sub(rf"^{_ARTICLE}", "", w).strip())]
 
 
 def _figures_first(evidence: list[Evidence]) -> list[Evidence]:
@@ -260,7 +285,7 @@ def mmr(
     word overlap (Jaccard) with a sentence already chosen. A sentence that repeats a chosen one
     (a syndicated copy, an overlapping chunk) is never chosen.
     """
-    pool = [c for c in candidates if len(c.text) >= _MIN_SENTENCE]
+    pool = [c for c in candidates if _makes_a_point(c.text)]
     if not pool:
         return []
     best = max(c.score for c in pool)
@@ -442,7 +467,8 @@ def _comparison(
             taken.add((ev.passage.chunk.doc_id, ev.start))
             points.append(Point(ev, label=side))
     if not points:
-        chosen = mmr(evidence, policy.explanation_points, policy.diversity, policy.min_relevance)
+        budget = 2 * policy.comparison_points
+        chosen = mmr(evidence, budget, policy.diversity, policy.min_relevance)
         return Coverage(tuple(Point(ev) for ev in chosen), passages)
     return _keep_cited(points, merged, len(passages))
 
@@ -465,6 +491,17 @@ def _keep_cited(points: Sequence[Point], passages: tuple[Passage, ...], retrieve
         for pt in points
     )
     return Coverage(moved, tuple(keep))
+
+
+def _makes_a_point(text: str) -> bool:
+    """A sentence, not a title, a byline, a file id or a link line."""
+    words = text.split()
+    return (
+        len(text) >= _MIN_SENTENCE
+        and len(words) >= 4
+        and "://" not in text
+        and sum(w[:1].isalpha() for w in words) >= len(words) / 2
+    )
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -94,3 +94,25 @@ def test_merged_passages_are_numbered_on_and_never_repeated():
         (2, b.chunk.chunk_id),
         (3, "x1"),
     ]
+
+
+def test_sides_that_are_not_names_are_the_words_joined_by_et():
+    assert comparison_sides("Compare les séismes en Italie en août et en octobre 2016.") == [
+        "août",
+        "octobre",
+    ]
+    assert comparison_sides("Compare les éditions 2016, 2017 et 2018 du concours.") == [
+        "2016",
+        "2017",
+        "2018",
+    ]
+    # Two names win over joined words, even with words between them.
+    assert comparison_sides(
+        "Compare les attentats de Bruxelles de mars 2016 et l'attentat de Nice de juillet 2016."
+    ) == ["Bruxelles", "Nice"]
+
+
+def test_link_lines_and_file_ids_are_never_points():
+    link = _ev("2016_08_27-001 https://fr.wikinews.org/wiki/Italie_séisme_centre", 2.0)
+    fact = _ev("Le séisme de magnitude 6,2 a frappé le centre de l'Italie cette nuit.", 1.0, 2)
+    assert mmr([link, fact], 3, diversity=0.7, min_relevance=0.35) == [fact]
