@@ -126,13 +126,7 @@ class VeilleTools:
         limit: int = LIMIT,
     ) -> dict[str, Any]:
         """`{"figures": [...], "total"}`: the `veille figures --json` rows, at most `limit`."""
-        from assistant import facts
-
-        filters = parse_filters(since, until, source)
-        store = self.assistant().store
-        with self._lock:
-            rows = facts.figures(store, query or None, source, *_iso_bounds(filters))
-        return {"figures": [r.to_dict() for r in rows[: _limit(limit)]], "total": len(rows)}
+        return self._facts("figures", query, since, until, source, limit)
 
     def timeline(
         self,
@@ -143,13 +137,25 @@ class VeilleTools:
         limit: int = LIMIT,
     ) -> dict[str, Any]:
         """`{"events": [...], "total"}`: the `veille timeline --json` rows, at most `limit`."""
+        return self._facts("events", query, since, until, source, limit)
+
+    def _facts(
+        self,
+        table: str,
+        query: str | None,
+        since: str | None,
+        until: str | None,
+        source: str | None,
+        limit: int,
+    ) -> dict[str, Any]:
         from assistant import facts
 
         filters = parse_filters(since, until, source)
         store = self.assistant().store
+        find = facts.figures if table == "figures" else facts.events
         with self._lock:
-            rows = facts.events(store, query or None, source, *_iso_bounds(filters))
-        return {"events": [r.to_dict() for r in rows[: _limit(limit)]], "total": len(rows)}
+            rows = find(store, query or None, source, *_iso_bounds(filters))
+        return {table: [r.to_dict() for r in rows[: _limit(limit)]], "total": len(rows)}
 
     # -- documents -----------------------------------------------------------------------------
 

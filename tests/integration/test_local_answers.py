@@ -94,3 +94,23 @@ def test_an_injected_document_is_not_obeyed(local: Assistant):
 def test_settings_point_at_the_assembled_model(local: Assistant, model_path: Path):
     settings: Settings = local.settings
     assert settings.generation.local_model == model_path
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Quels sont les cinq points qui résument Alibaba ?", "New Retail"),
+        ("Dans quelles provinces JD.com expérimente-t-il la livraison par drone ?", "Jilin"),
+    ],
+)
+def test_list_questions_come_back_as_cited_bullets_in_local_mode(
+    local: Assistant, question: str, expected: str
+):
+    answer = local.ask(question)
+    assert answer.kind == "list"
+    assert not answer.refused
+    assert expected in answer.text
+    lines = answer.text.splitlines()
+    assert all(line.startswith("- ") for line in lines)
+    assert len(answer.citations) == len(lines)
+    _check_citations(local, answer)
