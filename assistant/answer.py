@@ -193,10 +193,12 @@ class Assistant:
         question = question.strip()
         standalone = self.rewrite(question, history) if history else question
         kind = classify(standalone)
-        if kind == "corpus" and filters is None:
+        if kind == "corpus":
             # "Quels articles parlent de Tencent ?" is answered from the whole keyword index,
             # exhaustively, not from the top k passages.
-            listed = answer_corpus_question(standalone, self.store, self.keywords, self.settings)
+            listed = answer_corpus_question(
+                standalone, self.store, self.keywords, self.settings, filters
+            )
             if listed is not None:
                 listed = replace(
                     listed,

@@ -30,6 +30,7 @@ from assistant.questions import question_names
 from assistant.types import EXTRACTIVE_MODEL, Answer, Citation, Passage, Timings
 
 if TYPE_CHECKING:
+    from assistant.filters import Filters
     from assistant.keyword import KeywordIndex
     from assistant.settings import Settings
     from assistant.store import Store
@@ -271,7 +272,11 @@ def corpus_answer(result: CorpusResult, *, language: str = "fr") -> Answer:
 
 
 def answer_corpus_question(
-    question: str, store: Store, keyword_index: KeywordIndex, settings: Settings
+    question: str,
+    store: Store,
+    keyword_index: KeywordIndex,
+    settings: Settings,
+    filters: Filters | None = None,
 ) -> Answer | None:
     """Answer a corpus-wide question from the keyword index, or None if it is not one.
 
@@ -280,6 +285,7 @@ def answer_corpus_question(
         store: The store the index follows.
         keyword_index: The keyword index, scanned in full.
         settings: Read for `grounding.fuzzy_names`.
+        filters: Keep only the documents in this date window and under this source glob.
 
     Returns:
         The list of every matching document with a cited quote each (a refusal when none
@@ -291,4 +297,7 @@ def answer_corpus_question(
     result = find_documents(question, store, keyword_index, fuzzy=settings.grounding.fuzzy_names)
     if result is None:
         return None
+    if filters is not None and filters.active:
+        kept = tuple(d for d in result.documents if filters.matches(d.source, d.chunk.date))
+        result = replace(result, documents=kept)
     return corpus_answer(result, language=detect_language(question))

@@ -29,7 +29,14 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 WIKINEWS = ROOT.parent / "shared" / "datasets" / "wikinews-fr"
-QUESTIONS = ["Qui a été élu président ?", "Combien de personnes ont été tuées ?", "football"]
+QUESTIONS = [
+    "Qui a été élu président ?",
+    "Combien de personnes ont été tuées ?",
+    "football",
+    # Answered from the whole index, and with bullets from extra retrievals: filtered too.
+    "Quels articles parlent de la France ?",
+    "Compare la France et l'Allemagne.",
+]
 WINDOWS = [
     ("2016", "2016"),
     ("2017", "2017"),
