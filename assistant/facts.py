@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from assistant.state import Stamp
     from assistant.store import DocumentRecord, Store
 
-VERSION = 1
+VERSION = 2
 """The extraction rules' version: a database built by other rules is rebuilt."""
 
 _SCHEMA = """
@@ -61,6 +61,8 @@ class FigureRow:
     quote: str
     start: int
     end: int
+    doc_id: str = ""
+    """The document's id in the store (its full path), so a front end opens it directly."""
 
     def to_dict(self) -> dict[str, Any]:
         """The `veille figures --json` object."""
@@ -78,6 +80,8 @@ class EventRow:
     start: int
     end: int
     text: str
+    doc_id: str = ""
+    """The document's id in the store (its full path), so a front end opens it directly."""
 
     def to_dict(self) -> dict[str, Any]:
         """The `veille timeline --json` object."""
@@ -258,12 +262,12 @@ def query_figures(
     """Figures of an open facts database, in source and text order (see `figures`)."""
     where, params = _where(query, since, until)
     # The clauses are ours; every value is a parameter.
-    sql = 'SELECT doc_id, value, number, unit, what, entity, source, date, quote, start, "end"'
+    sql = 'SELECT value, number, unit, what, entity, source, date, quote, start, "end", doc_id'
     rows = con.execute(
         f"{sql} FROM figures{where} ORDER BY source, at",
         params,
     )
-    return [FigureRow(*row[1:]) for row in rows if _source_ok(source, row[6], row[0])]
+    return [FigureRow(*row) for row in rows if _source_ok(source, row[5], row[10])]
 
 
 def query_events(
@@ -275,12 +279,12 @@ def query_events(
 ) -> list[EventRow]:
     """Events of an open facts database, by date (unresolved last; see `events`)."""
     where, params = _where(query, since, until)
-    sql = 'SELECT doc_id, date, precision, source, quote, start, "end", text FROM events'
+    sql = 'SELECT date, precision, source, quote, start, "end", text, doc_id FROM events'
     rows = con.execute(
         f"{sql}{where} ORDER BY date IS NULL, date, source, at",
         params,
     )
-    return [EventRow(*row[1:]) for row in rows if _source_ok(source, row[3], row[0])]
+    return [EventRow(*row) for row in rows if _source_ok(source, row[2], row[7])]
 
 
 def figures(

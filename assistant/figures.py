@@ -19,7 +19,7 @@ from typing import Final
 from assistant import lexicon
 from assistant.analysis import STOP_WORDS, fold
 from assistant.grounding import figures as sentence_figures
-from assistant.numbers import numbers
+from assistant.numbers import number_words, numbers
 from assistant.text import sentence_spans
 
 _WORD: Final = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*|[%$€¥]|[^\W_]+(?:[-.][^\W_]+)*")
@@ -51,7 +51,7 @@ _CURRENCY: Final = {
 _MEASURE_WORDS: Final = (
     "km kilometre kilometres metre metres m2 kg tonne tonnes litre litres heure heures "
     "minute minutes seconde secondes jour jours semaine semaines mois an ans annee annees "
-    "fois"
+    "fois m cm mm"
 )
 _MEASURES: Final = frozenset(_MEASURE_WORDS.split())
 # Adjectives French puts between a figure and its noun ("20 prochaines années").
@@ -64,9 +64,12 @@ _BEFORE_NOUN_WORDS: Final = (
 _BEFORE_NOUN: Final = frozenset(_BEFORE_NOUN_WORDS.split())
 _NOT_NOUN_WORDS: Final = (
     "durant pendant contre depuis selon avant apres vers chez sans sous sur entre dont parmi "
-    "plus moins environ lundi mardi mercredi jeudi vendredi samedi dimanche"
+    "plus moins environ lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "ont sont vont font seront auront etaient avaient etait avait sera aura restent doivent "
+    "peuvent devraient pourraient seraient auraient viennent semblent furent eurent"
 )
-# Prepositions and days: a word after a figure that is not what it counts ("3,6 durant").
+# Prepositions, days and verbs: a word after a figure that is not what it counts ("3,6
+# durant", "Sur les 109 escadrons, 100 vont être déployés").
 _NOT_NOUNS: Final = frozenset(_NOT_NOUN_WORDS.split())
 # Heads that only point at what follows ("17,7% du total des transactions").
 _PARTITIVE: Final = frozenset({"total", "ensemble", "moitie", "part", "nombre"})
@@ -76,6 +79,9 @@ _MONTH_WORDS: Final = (
     "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
 )
 _MONTHS: Final = frozenset(_MONTH_WORDS.split())
+_WEEKDAYS: Final = frozenset(
+    {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"}
+)
 _NOT_ENTITIES: Final = (
     frozenset({fold(w) for line in lexicon.NAME_ALIASES.split("\n") for w in line.split()})
     | lexicon.NOT_NAMES
@@ -128,9 +134,9 @@ def extract(text: str) -> list[FigureFact]:
 
 
 def _number(raw: str) -> float | None:
-    folded = fold(raw)
-    if folded in _WORD_VALUES:
-        return float(_WORD_VALUES[folded])
+    if raw[:1].isalpha():
+        words = number_words(raw)
+        return float(words[0]) if words is not None and words[1] == len(raw) else None
     canonical = numbers(raw)
     if len(canonical) != 1:
         return None  # "2016 60": two numbers side by side, not one figure
@@ -142,12 +148,27 @@ def _number(raw: str) -> float | None:
 
 _LABELS_WORDS: Final = (
     "route departementale nationale autoroute categorie numero no n° article chapitre page "
-    "niveau phase saison ligne etape edition journee"
+    "niveau phase saison ligne etape edition journee vol flight"
 )
-# A number after these names something rather than counts it ("la route départementale 93").
+# A number after these names something rather than counts it ("la route départementale 93",
+# "le vol 661").
 _LABELS: Final = frozenset(_LABELS_WORDS.split())
 _ORDINAL_MARKS: Final = frozenset({"e", "er", "eme", "ere", "ème", "ᵉ"})
+_HALF: Final = re.compile(r"\s+et\s+demie?\b")
+_SPEED: Final = re.compile(r"\s*(?:(?:à|-)\s*\d+\s*)?km\s*/\s*h\b")
 _TIME: Final = re.compile(r"\s*(?:h|heures?)\s*\d")
+# "18 heures" after "à", "vers", "dès", "jusqu'à" (and not "à 48 heures du scrutin"), or
+# before "du matin", "locale", "GMT": a time of day. Times are left out of the figures: they
+# date an event (the timeline's concern), they count nothing.
+_HOURS: Final = re.compile(r"\s*(?:h|heures?)\b")
+_AT_HOUR_BEFORE: Final = re.compile(
+    r"(?:\b(?:à|vers|dès|jusqu['’]à|il est|indiqué)|\b[AÀ]|\b[VD]ers|\bDès)\s*$"
+)
+_HOUR_CONTEXT: Final = re.compile(
+    r"\s+(?:du matin|du soir|de l['’]après-midi|locales?|GMT|UTC|heure de Paris)\b"
+    r"|\s+à\s+(?:New\s|Paris|Los\s)"
+)
+_NOT_AFTER_HOUR: Final = re.compile(r"\s+(?:de|d['’]|du|des)\b")
 _DAY_RANGE: Final = re.compile(
     r"\s+(?:au|et|à|-)\s+\d{1,2}(?:er)?\s+(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|"
     r"ao[ûu]t|septembre|octobre|novembre|d[ée]cembre)",
@@ -166,8 +187,16 @@ def _skip(sentence: str, a: int, b: int) -> bool:
         return True  # "G-20"
     if before == "[" and after == "]":
         return True  # a reference mark "[3]"
-    if _TIME.match(sentence, b) or re.search(r"\d\s*h\s*$", sentence[max(0, a - 6) : a]):
-        return True  # "12 h 50", "19 heures 30": a time of day
+    if _TIME.match(sentence, b) or re.search(
+        r"\d\s*(?:h|heures?|min|minutes?)\s*$", sentence[max(0, a - 10) : a]
+    ):
+        return True  # "12 h 50", "9 heures 45", "3 minutes 30", "7 h 35 min 39 s": one time
+    if _time_of_day(sentence, a, b):
+        return True
+    if re.fullmatch(r"\d+\.\d{1,2}", sentence[a:b]) and re.search(
+        r"(?<![.!?]\s)(?<!^)\b[A-Z][\w-]*\s+$", sentence[:a]
+    ):
+        return True  # "Ironman 70.3": part of a name
     if _DAY_RANGE.match(sentence, b):
         return True  # "du 25 au 27 janvier", "les 3 et 4 mars"
     following = sentence[b:].split(None, 1)
@@ -176,16 +205,42 @@ def _skip(sentence: str, a: int, b: int) -> bool:
         return True  # "le 9 juin", "la 36 e journée"
     previous = sentence[:a].split()
     last = fold(previous[-1]) if previous else ""
+    if last in _WEEKDAYS:
+        return True  # "dans la nuit de lundi 16 à mardi 17 janvier": a day of a date
     return last in _LABELS or (last in {"au", "du"} and not nxt.isalpha())  # "au 67)"
 
 
+def _time_of_day(sentence: str, a: int, b: int) -> bool:
+    """An hour of the day ("à 18 heures", "vers 9 h", "21 heures locales"), not a duration."""
+    hours = _HOURS.match(sentence, b)
+    if hours is None or not sentence[a:b].isdigit() or int(sentence[a:b]) > 24:
+        return False
+    if _HOUR_CONTEXT.match(sentence, hours.end()):
+        return True
+    return bool(_AT_HOUR_BEFORE.search(sentence, 0, a)) and not _NOT_AFTER_HOUR.match(
+        sentence, hours.end()
+    )
+
+
 def _fact(sentence: str, a: int, b: int, offset: int, common: set[str]) -> FigureFact | None:
+    if sentence[a : a + 1].isalpha():
+        words = number_words(sentence, a)
+        if words is None:
+            return None
+        b = words[1]  # the whole number: "Vingt-deux", "vingt et un", "deux cents"
+        if re.match(r"\s+[A-Z]", sentence[b:]):
+            return None  # "la Revue des deux Mondes", "les Quatre Saisons": a name
+        if fold(sentence[a:b]) == "cent" and re.search(r"\bpour\s+$", sentence[:a]):
+            return None  # the "cent" of "17 pour cent"
     raw = sentence[a:b]
     if _skip(sentence, a, b):
         return None
     number = _number(raw)
     if number is None:
         return None
+    half = _HALF.match(sentence, b)
+    if half:
+        number, b = number + 0.5, half.end()  # "15 et demi"
     # What a figure counts never lies past a comma, a bracket or a dash.
     tokens: list[tuple[int, int, str]] = []
     for m in _WORD.finditer(sentence, b):
@@ -193,6 +248,8 @@ def _fact(sentence: str, a: int, b: int, offset: int, common: set[str]) -> Figur
             break
         tokens.append((m.start(), m.end(), fold(m.group())))
     i, value_end, unit = 0, b, ""
+    if i < len(tokens) and tokens[i][2] in _SCALE and re.fullmatch(r"\d+,\d+", raw):
+        number = float(raw.replace(",", "."))  # "6,665 millions": a French decimal comma
     while i < len(tokens) and tokens[i][2] in _SCALE:
         number *= _SCALE[tokens[i][2]]
         value_end = tokens[i][1]
@@ -205,6 +262,9 @@ def _fact(sentence: str, a: int, b: int, offset: int, common: set[str]) -> Figur
     elif i < len(tokens) and tokens[i][2] == "%":
         unit, value_end = "%", tokens[i][1]
         what = _complement(sentence, tokens, i + 1)
+    elif i + 1 < len(tokens) and tokens[i][2] == "pour" and tokens[i + 1][2] == "cent":
+        unit, value_end = "%", tokens[i + 1][1]  # "17 pour cent des voix"
+        what = _complement(sentence, tokens, i + 2)
     elif i == 0 and i < len(tokens) and tokens[i][2] == "a" and _range_end(tokens):
         # "cinq à huit ans", "4 à 5 fois": the first figure counts what the second does.
         what = _range_end(tokens)
@@ -217,6 +277,11 @@ def _fact(sentence: str, a: int, b: int, offset: int, common: set[str]) -> Figur
             what = unit
         elif k < len(tokens):
             what = _noun_phrase(sentence, tokens, k)
+    speed = _SPEED.match(sentence, b)
+    if speed:
+        unit = what = "km/h"  # "90 à 100 km/h": a speed, not a distance
+        if sentence[b:].lstrip()[:2] == "km":
+            value_end = speed.end()
     if sentence[value_end : value_end + 1] == "°":
         # "23°C", "360°": degrees, of temperature or of angle.
         celsius = sentence[value_end + 1 : value_end + 2] in ("c", "C")
@@ -227,6 +292,8 @@ def _fact(sentence: str, a: int, b: int, offset: int, common: set[str]) -> Figur
         # "(-0,1 %)", "+ 1,3 %": a change, with its sign.
         a -= len(sentence[max(0, a - 3) : a]) - sign.start(1)
         number = -number if sign.group(1) in "-−" else number
+    if not unit and not what and _NAME_BEFORE.search(sentence, 0, a):
+        return None  # "la comète Shoemaker-Levy 9": a number that is part of a name
     value = sentence[a:value_end]
     return FigureFact(
         value=value,
@@ -290,6 +357,7 @@ def _acronym(sentence: str, token: tuple[int, int, str]) -> bool:
     return len(written) > 1 and written.isupper()
 
 
+_NAME_BEFORE: Final = re.compile(r"(?<=\s)[A-Z][\w-]*[a-z][\w-]*\s+$")
 _NAME_WORD: Final = re.compile(r"\b[A-Z][^\W\d_]*")
 _NAME: Final = re.compile(r"\b[A-Z][\w&]*(?:[.-][\w&]+)*(?:\s+[A-Z][\w&]*(?:[.-][\w&]+)*)*")
 
@@ -308,6 +376,8 @@ def _entity(sentence: str, at: int, common: set[str]) -> str:
         name = " ".join(words)
         if not name or fold(name) in _NOT_ENTITIES or fold(words[0]) in _MONTHS:
             continue
+        if number_words(fold(words[0])) is not None:
+            continue  # "Vingt-deux membres": the figure itself, not a name
         if any(ch.isdigit() for ch in name):
             continue
         (before if m.start() < at else after).append(name)

@@ -37,17 +37,24 @@ _CUE: Final = (
     r"(?:le|en|depuis|courant|dès|début|fin|mi-|au mois de|à partir de|jusqu'en|jusqu’en|"
     r"jusqu'au|jusqu’au|d'ici|d’ici|avant|après)"
 )
+_RELATIVE: Final = r"(?:derni[eè]re?s?|prochaine?s?)"
 _DATE: Final = re.compile(
     rf"(?:\b(?P<cue>{_CUE})\s*)?(?:(?:{_WEEKDAY})\s+)?"
-    rf"(?:(?P<day>[0-3]?\d)(?:er)?\s+(?P<dm>{_MONTH})(?:\s+(?P<dy>{_YEAR}))?\b"
+    rf"(?:(?P<day>[0-3]?\d)(?:\s?er)?\s+(?P<dm>{_MONTH})"
+    rf"(?:\s+(?P<dy>{_YEAR})|\s+(?P<drel>{_RELATIVE}))?\b"
     rf"|(?P<mm>{_MONTH})\s+(?P<my>{_YEAR})\b"
     rf"|(?<![\d/])(?P<nd>[0-3]?\d)/(?P<nm>[01]?\d)(?:/(?P<ny>{_YEAR}))?(?![\d/])"
-    rf"|(?P<bm>{_MONTH})(?:\s+(?P<rel>dernier|prochain))?\b"
+    rf"|(?P<bm>{_MONTH})(?:\s+(?P<rel>{_RELATIVE}))?\b"
     rf"|(?<![\d.,\u00a0\u202f])(?<!\d\s)(?P<y>{_YEAR})\b(?![.,\u00a0\u202f]?\d))",
     re.IGNORECASE,
 )
 # A bare month is a date only after a cue ("courant avril", "entre juin et août").
 _BARE_MONTH_AFTER: Final = re.compile(r"(?:\bentre|\bet|\bou|\bde)\s+$")
+# "les années 1980" is a decade, not the year 1980.
+_DECADE_BEFORE: Final = re.compile(r"\bann[ée]es\s+$", re.IGNORECASE)
+FUTURE_WEIGHT = 2.0
+"""How much farther a yearless date may lie ahead than behind and still be read as ahead:
+news reports mostly what happened, so "le 8 juin" in January is last June, not next."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +112,12 @@ def _event(
     relative = ""
     if g["dm"]:
         day, month, year, precision = int(g["day"]), _month(g["dm"]), g["dy"], "day"
+        relative = g["drel"] or ""
     elif g["mm"]:
         day, month, year, precision = None, _month(g["mm"]), g["my"], "month"
     elif g["nd"]:
+        if not (g["ny"] or g["cue"]):
+            return None  # "(1/5)", "5/7": a score or a ratio, unless "le 20/06"
         day, month, year, precision = int(g["nd"]), int(g["nm"]), g["ny"], "day"
     elif g["bm"]:
         if g["bm"][0].isupper():
@@ -117,13 +127,18 @@ def _event(
         day, month, year, precision = None, _month(g["bm"]), None, "month"
         relative = g["rel"] or ""
     else:
+        if _DECADE_BEFORE.search(text, a, m.start()):
+            return None
         following = text[m.end() : b].split(None, 1)
         nxt = following[0] if following else ""
         if nxt[:1].islower() and fold(nxt.strip(".,;:")) not in STOP_WORDS:
             return None  # "2000 personnes": a count, not a year
+        if re.fullmatch(r"[A-Z]{1,3}\d+\W*", nxt):
+            return None  # "2014 UZ224": a catalogue designation, not a year
         day, month, year, precision = None, None, g["y"], "year"
     if (month is None and precision != "year") or (month is not None and not 1 <= month <= 12):
         return None
+    relative = "dernier" if relative[:4].lower() == "dern" else "prochain" if relative else ""
     resolved = int(year) if year else _resolve_year(month or 1, day, relative, ref)
     iso = None
     if resolved is not None:
@@ -161,8 +176,13 @@ def _resolve_year(
         return year if there < here else year - 1
     if relative == "prochain":
         return year if there > here else year + 1
-    # The nearest of last year's, this year's and next year's (a news article looks back).
-    candidates = [(abs(there + 372 * k - here), -k, year + k) for k in (0, -1, 1)]
+    # The nearest of last year's, this year's and next year's, a date ahead counting
+    # farther than one behind (a news article looks back).
+    candidates = [
+        (abs(d) * (FUTURE_WEIGHT if d > 0 else 1.0), -k, year + k)
+        for k in (0, -1, 1)
+        for d in [there + 372 * k - here]
+    ]
     return min(candidates)[2]
 
 

@@ -33,6 +33,7 @@ FIGURE_FIELDS = (
     "quote",
     "start",
     "end",
+    "doc_id",
 )
 
 

@@ -46,10 +46,14 @@ def test_figures_json_lists_each_figure_with_an_exact_quote(
     assert len(rows) >= 40
     for row in rows:
         assert set(row) == {
-            "value", "number", "unit", "what", "entity", "source", "date", "quote", "start", "end"
+            "value", "number", "unit", "what", "entity", "source", "date", "quote", "start", "end",
+            "doc_id",
         }  # fmt: skip
         text = (SAMPLE / row["source"]).read_text(encoding="utf-8")
         assert text[row["start"] : row["end"]] == row["quote"]
+        # The id is the ingested file itself: a front end opens it without a lookup.
+        opened = Path(row["doc_id"]).read_text(encoding="utf-8")
+        assert opened[row["start"] : row["end"]] == row["quote"]
     hema = _veille(sample_settings, tmp_path, "figures", "magasins hema", "--json")["figures"]
     assert [(r["value"], r["what"], r["entity"]) for r in hema] == [("22", "magasins", "Hema")]
     only = _veille(sample_settings, tmp_path, "figures", "--json", "--source", "003*")["figures"]
@@ -72,3 +76,16 @@ def test_timeline_json_is_in_date_order_unresolved_last(
         text = (SAMPLE / e["source"]).read_text(encoding="utf-8")
         assert text[e["start"] : e["end"]] == e["quote"]
         assert e["text"] in e["quote"]
+
+
+def test_timeline_lists_every_hand_listed_date_of_the_sample_with_its_precision(
+    sample_settings: Settings, tmp_path: Path
+) -> None:
+    hand = json.loads((SAMPLE.parents[1] / "evals" / "timeline_sample.json").read_text("utf-8"))
+    events = _veille(sample_settings, tmp_path, "timeline", "--json")["events"]
+    for name, item in hand["files"].items():
+        got = [(e["text"], e["date"], e["precision"]) for e in events if e["source"] == name]
+        for d in item["dates"]:
+            assert (d["phrase"], d["expected"], d["precision"]) in got, (name, d)
+        (doc_id,) = {e["doc_id"] for e in events if e["source"] == name}
+        assert Path(doc_id).name == name

@@ -92,3 +92,18 @@ def test_query_words_are_folded_and_filters_narrow(tmp_path: Path) -> None:
     assert {r.source for r in facts.figures(store, until="2017-12")} == {"hema.txt"}  # type: ignore[arg-type]
     assert [e.text for e in facts.events(store, since="2017-07")] == ["En novembre 2017"]  # type: ignore[arg-type]
     assert len(facts.figures(store)) == 3  # type: ignore[arg-type]
+
+
+def test_each_row_names_its_document_so_a_front_end_opens_it_directly(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    # The same file name in two folders: only the id tells the documents apart.
+    store.texts["/s/hema.txt"] = "Hema a ouvert 40 magasins le 2 juillet."
+    facts.update(store, store.stamp())  # type: ignore[arg-type]
+    rows: list[facts.FigureRow | facts.EventRow] = [
+        *facts.figures(store),  # type: ignore[arg-type]
+        *facts.events(store),  # type: ignore[arg-type]
+    ]
+    for row in rows:
+        assert store.texts[row.doc_id][row.start : row.end] == row.quote
+        assert row.to_dict()["doc_id"] == row.doc_id
+    assert {r.doc_id for r in facts.figures(store, "magasins")} == {"/r/hema.txt", "/s/hema.txt"}  # type: ignore[arg-type]

@@ -145,3 +145,97 @@ def test_a_yearless_date_is_resolved_only_against_a_reference() -> None:
 def test_counts_of_thousands_are_not_years() -> None:
     events = timeline.extract("Plus de 2000 personnes sont venues en 2017.", "2017-05-01")
     assert [e.text for e in events] == ["en 2017"]
+
+
+TIMELINE_HAND = json.loads((ROOT / "evals" / "timeline_sample.json").read_text(encoding="utf-8"))
+
+
+def test_every_hand_listed_date_is_found_in_order_with_its_precision() -> None:
+    listed = found_total = right_found = 0
+    missing: list[str] = []
+    for name, item in TIMELINE_HAND["files"].items():
+        text = (SAMPLE / name).read_text(encoding="utf-8")
+        events = timeline.extract(text, item["reference"])
+        wanted = [(d["phrase"], d["expected"], d["precision"]) for d in item["dates"]]
+        got = [(e.text, e.date, e.precision) for e in events]
+        listed += len(wanted)
+        found_total += len(got)
+        remaining = list(got)
+        for want in wanted:
+            if want in remaining:
+                remaining.remove(want)
+                right_found += 1
+            else:
+                missing.append(f"{name}: {want}")
+        # In the text's order: the hand list is written in reading order.
+        assert [g for g in got if g in wanted] == [w for w in wanted if w in got], name
+    assert not missing, missing  # recall 1.0: every explicit date, its date and precision
+    assert right_found / found_total >= 0.95  # what is found is a listed date
+
+
+def test_scores_decades_and_designations_are_not_dates_and_dernier_looks_back() -> None:
+    text = (
+        "Onufriyenko (1/5) et Narcisse (5/7). Le transfert le plus cher des années 1980. "
+        "Nommée 2014 UZ224, elle orbite loin. Les 14 juillet et 19 décembre derniers."
+    )
+    got = [(e.text, e.date) for e in timeline.extract(text, "2017-01-08")]
+    assert got == [("14 juillet", "2016-07-14"), ("19 décembre derniers", "2016-12-19")]
+
+
+def test_a_tokenised_first_of_the_month_is_a_day() -> None:
+    (event,) = timeline.extract("Les patineurs de plus de 13 ans au 1 er juillet 2018.", None)
+    assert (event.date, event.precision) == ("2018-07-01", "day")
+
+
+def test_a_yearless_date_looks_back_unless_it_is_soon() -> None:
+    # Written in January: "le 8 juin" is last June (155 days ahead, 217 behind)...
+    (june,) = timeline.extract("L'attaque la plus meurtrière a eu lieu le 8 juin.", "2017-01-08")
+    assert june.date == "2016-06-08"
+    # ...while a date three weeks ahead is ahead.
+    (may,) = timeline.extract("L'ouverture se fera le 22 mai.", "2017-05-02")
+    assert may.date == "2017-05-22"
+
+
+def test_number_words_are_read_whole() -> None:
+    text = (
+        "Vingt-deux membres ont voté. Vingt et un pays ont signé. Deux cents personnes sont "
+        "venues. Quatre-vingt-dix élus ont refusé. Il a recueilli 17 pour cent des voix."
+    )
+    got = [(f.value, f.number, f.unit, f.what, f.entity) for f in figures.extract(text)]
+    assert got == [
+        ("Vingt-deux", 22.0, "", "membres", ""),
+        ("Vingt et un", 21.0, "", "pays", ""),
+        ("Deux cents", 200.0, "", "personnes", ""),
+        ("Quatre-vingt-dix", 90.0, "", "élus", ""),
+        ("17 pour cent", 17.0, "%", "voix", ""),
+    ]
+
+
+def test_times_of_day_and_flight_numbers_are_not_figures_but_durations_are() -> None:
+    text = (
+        "Le vol 661 s'est écrasé. À 9 heures 45, un incident s'est produit. Le dépôt s'est "
+        "achevé à 18 heures. Le vote a eu lieu à 21 heures locales. Il est resté 18 heures "
+        "sous les décombres, après une garde à vue de 48 heures."
+    )
+    got = [(f.value, f.unit) for f in figures.extract(text)]
+    assert got == [("18 heures", "heures"), ("48 heures", "heures")]
+
+
+def test_a_verb_after_a_figure_is_not_what_it_counts() -> None:
+    (_, hundred) = figures.extract("Sur les 109 escadrons, 100 vont être déployés.")
+    assert (hundred.value, hundred.what) == ("100", "")
+
+
+def test_names_halves_speeds_and_minutes_seconds() -> None:
+    text = (
+        "Elle écrivait à la Revue des deux Mondes. Il a gagné un Ironman 70.3 en Floride. "
+        "Elle sort de l'eau avec 3 minutes 30 d'avance. Alina Zagitova, à 15 et demi, gagne. "
+        "Des rafales de 90 à 100 km/h ont soufflé."
+    )
+    got = [(f.value, f.number, f.unit) for f in figures.extract(text)]
+    assert got == [
+        ("3 minutes", 3.0, "minutes"),
+        ("15 et demi", 15.5, ""),
+        ("90", 90.0, "km/h"),
+        ("100 km/h", 100.0, "km/h"),
+    ]

@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Generic, Literal, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -180,7 +180,6 @@ class FactsScreen(Screen[None]):
         self.figures: _Table[FigureRow] = _Table("figures", FIGURE_COLUMNS)
         self.events: _Table[EventRow] = _Table("timeline", EVENT_COLUMNS)
         self._debounce: dict[Kind, Timer] = {}
-        self._doc_ids: dict[str, list[str]] | None = None
 
     def compose(self) -> ComposeResult:
         """The two tabs (filter above table) and the reader."""
@@ -263,11 +262,6 @@ class FactsScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            if self._doc_ids is None:
-                by_source: dict[str, list[str]] = {}
-                for doc_id, record in store.documents_under().items():
-                    by_source.setdefault(record.source, []).append(doc_id)
-                self._doc_ids = by_source
             words = query.strip() or None
             rows: list[FigureRow] | list[EventRow] = (
                 facts.figures(store, words) if kind == "figures" else facts.events(store, words)
@@ -332,25 +326,11 @@ class FactsScreen(Screen[None]):
         if self.assistant is None:
             self.notify("The store is not open yet.", severity="warning")
             return
-        candidates = (self._doc_ids or {}).get(row.source, [])
-        if len(candidates) == 1:
-            self._open(row, candidates[0])
-        else:  # the same file name under two folders (or unknown): the text decides
-            self._find_document(self.assistant.store, row, candidates)
-
-    @work(thread=True, exclusive=True, group="facts-find", exit_on_error=False)
-    def _find_document(self, store: Store, row: FigureRow | EventRow, doc_ids: list[str]) -> None:
-        try:
-            for doc_id in doc_ids:
-                text = store.document_text(doc_id)
-                if text is not None and text[row.start : row.end] == row.quote:
-                    self.app.call_from_thread(self._open, row, doc_id)
-                    return
-        except Exception as exc:  # noqa: BLE001 - a store error is a notice
-            self.app.call_from_thread(self.notify, describe(exc), severity="error", markup=False)
+        if not row.doc_id:
+            missing = f"{literal(row.source)} is no longer in the store."
+            self.notify(missing, severity="warning", markup=False)
             return
-        missing = f"{literal(row.source)} is no longer in the store."
-        self.app.call_from_thread(self.notify, missing, severity="warning", markup=False)
+        self._open(row, row.doc_id)  # each row names its document: no lookup by file name
 
     def _open(self, row: FigureRow | EventRow, doc_id: str) -> None:
         answer = quote_answer(row, doc_id)
