@@ -76,11 +76,15 @@ class Filters:
         since: The first day a document's date may be.
         until: The last day a document's date may be.
         source: A shell glob (`fnmatch`) the document's source path must match.
+        keep_undated: Keep documents without a date. A window the user set leaves them out;
+            one read from the question's words keeps them, so a question that names a year
+            still finds the articles whose date is unknown.
     """
 
     since: date | None = None
     until: date | None = None
     source: str | None = None
+    keep_undated: bool = False
 
     @property
     def active(self) -> bool:
@@ -100,7 +104,7 @@ class Filters:
             return True
         ordinal = date_ordinal(iso_date)
         if ordinal == 0:
-            return False
+            return self.keep_undated
         low = _ordinal(self.since) if self.since is not None else 1
         high = _ordinal(self.until) if self.until is not None else 99991231
         return low <= ordinal <= high
@@ -114,15 +118,23 @@ class Filters:
         clauses: list[dict[str, Any]] = [{"date_ord": {"$gte": low}}]
         if self.until is not None:
             clauses.append({"date_ord": {"$lte": _ordinal(self.until)}})
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        window = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        return {"$or": [window, {"date_ord": 0}]} if self.keep_undated else window
 
-    def to_dict(self) -> dict[str, str | None]:
-        """The `filters` object of `veille ask --json` (ISO days, the glob as given)."""
-        return {
+    def to_dict(self) -> dict[str, str | bool | None]:
+        """The `filters` object of `veille ask --json` (ISO days, the glob as given).
+
+        `keep_undated` appears only when undated documents are kept (a window read from the
+        question's words).
+        """
+        out: dict[str, str | bool | None] = {
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
             "source": self.source,
         }
+        if self.keep_undated:
+            out["keep_undated"] = True
+        return out
 
 
 def parse_filters(

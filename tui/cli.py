@@ -109,6 +109,12 @@ def _parser() -> _Parser:
     )
     p.add_argument("-k", type=int, help="passages to retrieve")
     add_filter_flags(p)
+    p.add_argument(
+        "--no-date-filter",
+        action="store_true",
+        help="do not turn a date phrase in the question ('en 2017', 'depuis janvier 2018') "
+        "into a filter",
+    )
 
     p = sub.add_parser("chat", parents=[common], help="the terminal chat (default)")
     p.add_argument("--mode", choices=MODE_CHOICES, help="answerer")
@@ -275,6 +281,18 @@ def _ask(args: argparse.Namespace) -> int:
         # The same bounds as the setting's (retrieval.k), checked before anything is opened.
         settings = settings.with_section("retrieval", k=args.k)
     assistant = Assistant(settings)
+    from_question = None
+    if not args.no_date_filter:
+        from assistant.date_phrases import with_question_dates
+
+        filters, from_question = with_question_dates(question, filters, assistant.store)
+    if from_question is not None and not args.json:
+        print(
+            f"filter from the question: {from_question.label} "
+            f"(« {printable(from_question.phrase)} »; undated articles kept); "
+            "--no-date-filter to search every date",
+            file=sys.stderr,
+        )
     final = None
     streamed = False
     pieces: list[str] = []
@@ -294,6 +312,8 @@ def _ask(args: argparse.Namespace) -> int:
         data = final.to_dict()
         if filters is not None:
             data["filters"] = filters.to_dict()
+        if from_question is not None:
+            data["filter_from_question"] = from_question.to_dict()
         print(_json_for_terminal(data))
         return 0
     if streamed:

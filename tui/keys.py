@@ -61,6 +61,21 @@ CHAT_BINDINGS: list[BindingType] = [
         show=False,
         tooltip="The corpus's dated events in order; Enter opens the quote",
     ),
+    Binding(
+        "f4",
+        "filter",
+        "Filter by date or source",
+        show=False,
+        tooltip="Only documents of a date window or a path glob (shown in the status line)",
+    ),
+    Binding("f5", "clear_filter", "Clear the filter", show=False, tooltip="Search every document"),
+    Binding(
+        "f6",
+        "drop_date_filter",
+        "Drop the question's date filter",
+        show=False,
+        tooltip="Ask the last question again without the window its date phrase set",
+    ),
     Binding("i", "inspect", "Inspector", show=False),
     Binding("h", "conversations", "History", show=False),
     Binding(

@@ -67,3 +67,24 @@ def test_date_ordinal() -> None:
     assert date_ordinal("2017-11") == 20171101
     assert date_ordinal("2017") == 20170101
     assert date_ordinal("") == 0
+
+
+def test_a_window_read_from_the_question_keeps_undated_documents():
+    from datetime import date
+
+    from assistant.filters import Filters
+
+    read = Filters(date(2017, 1, 1), date(2017, 12, 31), keep_undated=True)
+    assert read.matches("a.txt", "")
+    assert read.matches("a.txt", "2017-05")
+    assert not read.matches("a.txt", "2018-01-02")
+    assert read.date_where() == {
+        "$or": [
+            {"$and": [{"date_ord": {"$gte": 20170101}}, {"date_ord": {"$lte": 20171231}}]},
+            {"date_ord": 0},
+        ]
+    }
+    assert read.to_dict()["keep_undated"] is True
+    user = Filters(date(2017, 1, 1), date(2017, 12, 31))
+    assert not user.matches("a.txt", "")
+    assert "keep_undated" not in user.to_dict()

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from textual import on, work
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
@@ -33,6 +32,7 @@ from tui.messages import (
     CitationSelected,
     EvidenceArrived,
 )
+from tui.screens.filters import FilteredScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.inspector import InspectorScreen
 from tui.widgets.chat_log import ChatLog
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from tui.widgets.sources_pane import SourcesPane
 
 
-class ChatScreen(Screen[None]):
+class ChatScreen(FilteredScreen):
     """Chat log and prompt on the left, sources and the cited document on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = CHAT_BINDINGS
@@ -186,7 +186,8 @@ class ChatScreen(Screen[None]):
     def _answer(self, assistant: Assistant, question: str, history: list[Turn], turn: int) -> None:
         worker = get_current_worker()
         try:
-            for event in assistant.stream(question, history=history):
+            filters = self.question_filters(assistant, question)
+            for event in assistant.stream(question, history=history, filters=filters):
                 if worker.is_cancelled:
                     return  # closing the generator closes the model's stream too
                 if isinstance(event, EvidenceFound):

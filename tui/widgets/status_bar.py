@@ -27,6 +27,8 @@ class StatusBar(Static):
     documents: reactive[int | None] = reactive(None)
     chunks: reactive[int | None] = reactive(None)
     timings: reactive[Timings | None] = reactive(None)
+    filter_text: reactive[str] = reactive("")
+    """The filter in use ("filter: since 2017-01-01"), or empty (tui/filter_state.py)."""
     activity: reactive[str] = reactive("opening the store…")
     """What is loading right now ("loading model…"), or empty."""
 
@@ -70,6 +72,8 @@ class StatusBar(Static):
             parts.append(
                 Text(f"retrieve {_duration(t.retrieve)}{first} · total {_duration(t.total)}")
             )
+        if self.filter_text:
+            parts.append(Text(self.filter_text, style="bold"))
         if self.activity:
             parts.append(Text(self.activity, style="italic"))
         return Text(" │ ").join(parts)
