@@ -24,8 +24,9 @@ from _common import SHARED, median, peak_rss_mib, table, write
 from assistant.embeddings import E5Embeddings, _engine
 from assistant.settings import load_settings
 from ingest.chunking import chunk_text
+from ingest.files import walk
 from ingest.loaders import load_file
-from ingest.sync import _walk, ingest_paths
+from ingest.sync import ingest_paths
 
 
 class TimedE5(E5Embeddings):
@@ -50,7 +51,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="veille-bench-"))
     corpus = work / "corpus"
     corpus.mkdir()
-    files = [p for p in _walk(args.corpus) if p.suffix == ".txt" and "-urls" not in p.name]
+    files = [p for p in walk(args.corpus).files if p.suffix == ".txt" and "-urls" not in p.name]
     if args.limit:
         files = files[: args.limit]
     for p in files:
@@ -92,7 +93,7 @@ def main() -> None:
                 "reingest_s": reingest,
                 "reingest_runs_s": reingests,
                 "tokens": tokens,
-                "embed_tokens_per_s": tokens / TimedE5.seconds,
+                "embed_tokens_per_s": tokens / TimedE5.seconds if TimedE5.seconds else None,
             }
         )
         print(f"run {i + 1}: {report.summary()}; re-ingest {reingest:.2f}s", file=sys.stderr)
