@@ -24,11 +24,11 @@ from assistant.filters import date_ordinal, parse_filters
 from assistant.settings import Settings, load_settings
 from assistant.store import Store
 from ingest.sync import ingest_paths
+from tests.datasets import WIKINEWS
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-WIKINEWS = ROOT.parent / "shared" / "datasets" / "wikinews-fr"
 QUESTIONS = [
     "Qui a été élu président ?",
     "Combien de personnes ont été tuées ?",

@@ -20,11 +20,11 @@ import pytest
 from assistant.filters import date_ordinal
 from assistant.settings import Settings, load_settings
 from ingest.sync import ingest_paths
+from tests.datasets import WIKINEWS
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-WIKINEWS = ROOT.parent / "shared" / "datasets" / "wikinews-fr"
 QUESTION = "Qui a gagné le match en 2016 ?"
 
 

@@ -19,10 +19,10 @@ from ingest.metadata import (
     fallback_title,
     filename_date,
 )
+from tests.datasets import WIKINEWS
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "ingest" / "sample_corpus"
-WIKINEWS = ROOT.parent / "shared" / "datasets" / "wikinews-fr"
 CHECK_LIST = ROOT / "bench" / "results" / "dates_wikinews_check.json"
 WIKINEWS_SEED = 13
 
