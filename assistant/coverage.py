@@ -17,8 +17,18 @@ from typing import TYPE_CHECKING
 
 from assistant.analysis import analyse, fold
 from assistant.evidence import Evidence, score_sentences
-from assistant.questions import question_names
-from assistant.text import sentence_spans
+from assistant.sides import comparison_sides
+from assistant.structure import (
+    MIN_SENTENCE,
+    asked_heading,
+    continues,
+    heading_with_sentence,
+    is_heading,
+    numbered_points,
+    paragraph_of,
+    section_spans,
+    with_continuations,
+)
 
 if TYPE_CHECKING:
     from assistant.sections import CoverageSettings
@@ -28,8 +38,6 @@ if TYPE_CHECKING:
 LONG_KINDS = frozenset({"list", "summary", "comparison", "explanation"})
 """The question kinds answered as bullets, one per point."""
 
-# "1/ L'expansion d'Alibaba", "2. La philosophie du New Retail", "3) ..." at a line start.
-_POINT = re.compile(r"^[ \t]*(\d{1,2})[ \t]*[/.)][ \t]+(\S[^\n]*)$", re.MULTILINE)
 # Words that say the question wants the document's own points.
 _POINTS_WORDS = re.compile(
     r"\b(points?|etapes?|raisons?|lecons?|cles?|piliers?|axes?|steps?|reasons?|takeaways?|"
@@ -40,20 +48,6 @@ _SUMMARY_OF_ONE = re.compile(
     r"document|papier|story|piece)\b"
 )
 _FIGURES_WORDS = re.compile(r"\b(chiffres?|montants?|figures?|numbers?|amounts?|statisti\w*)\b")
-# What may stand between two compared names: "JD et Tmall", "Alibaba à celle de Walmart".
-_JOINER = re.compile(
-    r",?\s*(?:et|and|or|ou|vs\.?|versus|with|avec|to|compared to|au|aux)?\s*"
-    r"(?:(?:a |and )?(?:celle|celui|ceux|that|those) (?:de|d'|of)|de|d'|of)?"
-)
-# A run of single words joined by "," and "et"/"and", each perhaps after "en", "de", "du"...
-_ARTICLE = r"(?:(?:en|de|du|des|la|le|les|l'|d'|in|the|of)\s*)*"
-_SIDE_WORD = r"(?:[^\W\d_]{3,}|\d{4})"
-_JOINED_WORDS = re.compile(
-    rf"(?<![\w'])(?:{_SIDE_WORD}\s*,\s*{_ARTICLE})*{_SIDE_WORD}\s+(?:et|and)\s+{_ARTICLE}"
-    rf"{_SIDE_WORD}(?![\w'])"
-)
-_ELISION = re.compile(r"\b([dlDL])['’](?=[A-ZÀ-Ý])")
-_MIN_SENTENCE = 25  # titles, bylines and captions are rarely points
 _SAME = 0.8  # Jaccard overlap above which two sentences say the same thing
 
 
@@ -130,6 +124,7 @@ def cover(
         retrieve: Retrieval for one side of a comparison; without it, sides use `evidence`.
     """
     folded = fold(question)
+    evidence = with_continuations(evidence)
     if kind in ("list", "summary") and passages:
         numbered = _numbered(folded, passages, store, policy)
         if numbered is not None:
@@ -145,6 +140,10 @@ def cover(
         "summary": policy.summary_points,
         "explanation": policy.explanation_points,
     }.get(kind, 2 * policy.comparison_points)  # a comparison whose sides went unnamed
+    if kind != "comparison" and passages:
+        asked = _asked_section(question, passages, store, max(budget, policy.list_points))
+        if asked is not None:
+            return asked
     if _FIGURES_WORDS.search(folded):
         evidence = _figures_first(evidence)
     chosen = mmr(evidence, budget, policy.diversity, policy.min_relevance)
@@ -152,54 +151,6 @@ def cover(
         # A topic told across articles reads in their order: the dated first, oldest first.
         chosen.sort(key=lambda ev: (ev.passage.chunk.date or "9999", ev.passage.n, ev.start))
     return _with_sections(question, chosen, passages, store)
-
-
-def comparison_sides(question: str) -> list[str]:
-    """The things a comparison compares: the longest run of names joined by "et", "and", ","...
-
-    "Compare JD et Tmall sur le marché B2C" compares JD and Tmall, not B2C; "la croissance
-    d'Alibaba à celle de Walmart" compares Alibaba and Walmart. Without such a run, the first
-    two names; without two names, single words joined so ("en août et en octobre").
-    """
-    # "d'Alibaba" is the name Alibaba after an elided article.
-    question = _ELISION.sub(r"\1' ", question)
-    names = [" ".join(name) for name in question_names(question)]
-    found: list[tuple[int, int, str]] = []
-    cursor = 0
-    for name in names:
-        at = question.find(name, cursor)
-        if at < 0:
-            continue
-        found.append((at, at + len(name), name))
-        cursor = at + len(name)
-    best: list[str] = []
-    run: list[str] = []
-    for i, (start, _end, name) in enumerate(found):
-        gap = fold(question[found[i - 1][1] : start]).strip(" «»\"'’") if i else None
-        if gap is not None and _JOINER.fullmatch(gap):
-            run.append(name)
-        else:
-            run = [name]
-        if len(run) > len(best):
-            best = list(run)
-    if len(best) >= 2:  # two sides at least
-        return best
-    if len(names) >= 2:
-        return names[:2]
-    return _joined_words(question)
-
-
-def _joined_words(question: str) -> list[str]:
-    """Sides that are not names, as single words joined by "et", "and" or commas.
-
-    "En août et en octobre", "de physique et de chimie", "2016, 2017 et 2018" compare août
-    and octobre, physique and chimie, three years.
-    """
-    match = _JOINED_WORDS.search(question)
-    if match is None:
-        return []
-    parts = re.split(r"\s*(?:,|\bet\b|\band\b)\s*", match.group())
-    return [bare for w in parts if (bare := re.sub(rf"^{_ARTICLE}", "", w).strip())]
 
 
 def _figures_first(evidence: list[Evidence]) -> list[Evidence]:
@@ -223,67 +174,90 @@ def _with_sections(
     seen: set[tuple[str, int]] = {(ev.passage.chunk.doc_id, ev.start) for ev in chosen}
     for ev in chosen:
         chunk = ev.passage.chunk
-        if not _is_heading(chunk.text, ev.start - chunk.start, ev.end - chunk.start):
+        if not is_heading(chunk.text, ev.start - chunk.start, ev.end - chunk.start):
             points.append(Point(ev))
             continue
         text = store.document_text(chunk.doc_id) or ""
         section = [
-            (a, b) for a, b in _section(text, ev.end, question) if (chunk.doc_id, a) not in seen
+            (a, b)
+            for a, b in section_spans(text, ev.end, question)
+            if (chunk.doc_id, a) not in seen
         ]
-        chunks = store.document_chunks(chunk.doc_id) if section else []
-        added = 0
-        for a, b in section:
-            home = next((c for c in chunks if c.start <= a and b <= c.end), None)
-            if home is None:
-                continue
-            merged = merge_passages(merged, [home])
-            passage = next(p for p in merged if p.chunk.chunk_id == home.chunk_id)
-            seen.add((chunk.doc_id, a))
-            points.append(Point(Evidence(passage, a, b, text[a:b], ev.score), label=ev.text))
-            added += 1
-        if not added:
-            points.append(Point(ev))
+        added, merged = _points_at(
+            chunk.doc_id, text, section, merged, store, label=ev.text, score=ev.score
+        )
+        seen.update((chunk.doc_id, pt.evidence.start) for pt in added)
+        points.extend(added or [Point(ev)])
     return _keep_cited(points, merged, len(passages))
 
 
-def _section(text: str, after: int, question: str, sentences: int = 3) -> list[tuple[int, int]]:
-    """The sentences under a heading that best answer the question, in document order.
+def _asked_section(
+    question: str, passages: tuple[Passage, ...], store: Store, budget: int
+) -> Coverage | None:
+    """The sentences under the heading the question names, in one of the top documents.
 
-    The section runs to the next heading (three paragraphs at most). A paragraph's first
-    sentence says what it is about, so it counts a little more than the question's words alone.
+    "Quels chiffres ... pour illustrer l'expansion d'Alibaba ?" asks for the section "1/
+    L'expansion d'Alibaba": its sentences, up to `budget`, are the points, labelled by it.
+    The author bounded the section, so a why-question gets it whole too (the list budget).
     """
-    wanted = set(analyse(question))
-    found: list[tuple[float, int, int]] = []
-    paragraphs = 0
-    for a, b in sentence_spans(text, after, min(len(text), after + 3000)):
-        if _is_heading(text, a, b):
-            break
-        lead = text[:a].rstrip(" \t").endswith("\n")
-        paragraphs += lead
-        if paragraphs > 3:
-            break
-        if b - a >= _MIN_SENTENCE:
-            shared = len(wanted & set(analyse(text[a:b])))
-            found.append((shared + 0.5 * lead - 0.01 * len(found), a, b))
-    best = sorted(found, reverse=True)[:sentences]
-    return sorted((a, b) for _, a, b in best)
+    best: tuple[float, int, str, str, int, int] | None = None
+    docs: list[str] = []
+    for p in passages[:3]:
+        if p.chunk.doc_id not in docs:
+            docs.append(p.chunk.doc_id)
+    for rank, doc_id in enumerate(docs):
+        text = store.document_text(doc_id) or ""
+        found = asked_heading(question, text)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = (found[0], -rank, doc_id, text, found[1], found[2])
+    if best is None:
+        return None
+    _, _, doc_id, text, start, end = best
+    spans = section_spans(text, end, question, sentences=budget, paragraphs=budget)
+    points, merged = _points_at(doc_id, text, spans, passages, store, label=text[start:end])
+    if not points:
+        return None
+    return _keep_cited(points, merged, len(passages))
 
 
-def _is_heading(text: str, start: int, end: int) -> bool:
-    """A short line of its own with no final punctuation: a title or a section heading."""
-    line = text[start:end]
-    own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
-    return own_line and len(line) < 120 and not line.rstrip().endswith((".", "!", "?", "»", ":"))
+def _points_at(
+    doc_id: str,
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    passages: tuple[Passage, ...],
+    store: Store,
+    *,
+    label: str,
+    score: float = 1.0,
+) -> tuple[list[Point], tuple[Passage, ...]]:
+    """Points for spans of one document, each citing the chunk that holds it (added if new)."""
+    chunks = store.document_chunks(doc_id) if spans else []
+    merged = passages
+    points: list[Point] = []
+    for a, b in spans:
+        home = next((c for c in chunks if c.start <= a and b <= c.end), None)
+        if home is None:
+            continue
+        merged = merge_passages(merged, [home])
+        passage = next(p for p in merged if p.chunk.chunk_id == home.chunk_id)
+        points.append(Point(Evidence(passage, a, b, text[a:b], score), label=label))
+    return points, merged
 
 
 def mmr(
-    candidates: Sequence[Evidence], k: int, diversity: float, min_relevance: float
+    candidates: Sequence[Evidence],
+    k: int,
+    diversity: float,
+    min_relevance: float,
+    *,
+    chosen_before: Sequence[Evidence] = (),
 ) -> list[Evidence]:
     """Up to `k` sentences, each the best trade-off of relevance and novelty (MMR).
 
     Relevance is the sentence's score over the best one's; novelty is one minus its largest
-    word overlap (Jaccard) with a sentence already chosen. A sentence that repeats a chosen one
-    (a syndicated copy, an overlapping chunk) is never chosen.
+    word overlap (Jaccard) with a sentence already chosen (`chosen_before` counts as chosen
+    but is not returned). A sentence that repeats a chosen one (a syndicated copy, an
+    overlapping chunk) is never chosen.
     """
     pool = [c for c in candidates if _makes_a_point(c.text)]
     if not pool:
@@ -292,42 +266,23 @@ def mmr(
     if best <= 0:
         return []
     pool = [c for c in pool if c.score >= min_relevance * best]
-    words = {id(c): set(analyse(c.text)) for c in pool}
+    words = {id(c): set(analyse(c.text)) for c in [*pool, *chosen_before]}
+    before = list(chosen_before)
     chosen: list[Evidence] = []
     while pool and len(chosen) < k:
 
         def value(c: Evidence) -> float:
-            overlap = max((_jaccard(words[id(c)], words[id(x)]) for x in chosen), default=0.0)
+            overlap = max(
+                (_jaccard(words[id(c)], words[id(x)]) for x in [*before, *chosen]), default=0.0
+            )
             return diversity * (c.score / best) - (1 - diversity) * overlap
 
         pick = max(pool, key=value)
         pool.remove(pick)
-        if any(_jaccard(words[id(pick)], words[id(x)]) > _SAME for x in chosen):
+        if any(_jaccard(words[id(pick)], words[id(x)]) > _SAME for x in [*before, *chosen]):
             continue
         chosen.append(pick)
     return chosen
-
-
-def numbered_points(text: str) -> list[tuple[int, int]]:
-    """The spans of a text's numbered headings ("1/ ...", "2. ...") without their numbers.
-
-    Only the longest run numbered 1, 2, 3... in order counts; fewer than three is no structure.
-    """
-    best: list[re.Match[str]] = []
-    run: list[re.Match[str]] = []
-    for match in _POINT.finditer(text):
-        number = int(match.group(1))
-        if number == 1:
-            run = [match]
-        elif run and number == len(run) + 1:
-            run.append(match)
-        else:
-            continue
-        if len(run) > len(best):
-            best = list(run)
-    if len(best) < 3:
-        return []
-    return [(m.start(2), m.end(2)) for m in best]
 
 
 def merge_passages(
@@ -381,7 +336,7 @@ def _numbered(
             if chunk is None:
                 continue
             passage = by_chunk[chunk.chunk_id]
-            stop = _heading_with_sentence(text, start, end, chunk.end)
+            stop = heading_with_sentence(text, start, end, chunk.end)
             points.append(
                 Point(
                     Evidence(passage, start, stop, text[start:stop], 1.0),
@@ -394,14 +349,6 @@ def _numbered(
     return None
 
 
-def _heading_with_sentence(text: str, start: int, end: int, limit: int) -> int:
-    """Where a point's span ends: its heading, and the first sentence after it when short."""
-    spans = sentence_spans(text, end, min(limit, end + 600))
-    if not spans or end - start > 80:  # a long heading is its own sentence
-        return end
-    return spans[0][1]
-
-
 def _summary_of_document(
     question: str, passages: tuple[Passage, ...], store: Store, policy: CoverageSettings
 ) -> Coverage:
@@ -409,14 +356,16 @@ def _summary_of_document(
 
     A sentence is main when it shares the words the document repeats (centrality), carries
     figures or names, or opens the article (a news lead holds its main facts); the question's
-    words count too, and MMR keeps the points distinct.
+    words count too, and MMR keeps the points distinct. Each paragraph first gives its main
+    sentence, so a point made only in the last paragraph is not crowded out by the lead; the
+    title, headings and bylines are not points.
     """
     from assistant.numbers import numbers
 
     doc_id = passages[0].chunk.doc_id
     merged = merge_passages(passages, store.document_chunks(doc_id))
     own = tuple(p for p in merged if p.chunk.doc_id == doc_id)
-    scored = score_sentences(question, own)
+    scored = [ev for ev in score_sentences(question, own) if not _heading_evidence(ev)]
     words = {id(ev): set(analyse(ev.text)) for ev in scored}
     frequency: dict[str, int] = {}
     for terms in words.values():
@@ -431,7 +380,18 @@ def _summary_of_document(
         facts = 0.2 if numbers(ev.text) else 0.0
         rescored.append(replace(ev, score=0.5 * ev.score + central + lead + facts))
     rescored.sort(key=lambda e: -e.score)
-    chosen = mmr(rescored, policy.summary_points, policy.diversity, policy.min_relevance)
+    text = store.document_text(doc_id) or ""
+    firsts: dict[int, Evidence] = {}
+    for ev in rescored:
+        if _makes_a_point(ev.text):
+            firsts.setdefault(paragraph_of(text, ev.start), ev)
+    budget = policy.summary_points
+    # Every paragraph of the summarised article is on its topic: none is cut for relevance.
+    chosen = mmr(list(firsts.values()), budget, policy.diversity, 0.0)
+    rest = [ev for ev in rescored if ev not in chosen]
+    chosen += mmr(
+        rest, budget - len(chosen), policy.diversity, policy.min_relevance, chosen_before=chosen
+    )
     chosen.sort(key=lambda e: e.start)
     return _keep_cited([Point(ev) for ev in chosen], merged, len(passages))
 
@@ -448,20 +408,17 @@ def _comparison(
     merged = passages
     if retrieve is not None:
         for side in sides:
-            others = [s for s in sides if s != side]
-            query = question
-            for other in others:
-                query = query.replace(other, " ")
-            merged = merge_passages(merged, retrieve(" ".join(query.split())))
-    scored = score_sentences(question, merged) if merged is not passages else evidence
+            merged = merge_passages(merged, retrieve(_without(question, side, sides)))
     points: list[Point] = []
     taken: set[tuple[str, int]] = set()
     for side in sides:
-        key = fold(side)
+        # Each side's sentences are ranked by the question without the other sides' names,
+        # so a sentence about this side and the topic comes before one naming every side.
+        scored = with_continuations(score_sentences(_without(question, side, sides), merged))
         about = [
             ev
-            for ev in scored
-            if key in fold(ev.text) and (ev.passage.chunk.doc_id, ev.start) not in taken
+            for ev in _about(side, sides, scored)
+            if (ev.passage.chunk.doc_id, ev.start) not in taken and not _heading_evidence(ev)
         ]
         for ev in mmr(about, policy.comparison_points, policy.diversity, policy.min_relevance):
             taken.add((ev.passage.chunk.doc_id, ev.start))
@@ -471,6 +428,47 @@ def _comparison(
         chosen = mmr(evidence, budget, policy.diversity, policy.min_relevance)
         return Coverage(tuple(Point(ev) for ev in chosen), passages)
     return _keep_cited(points, merged, len(passages))
+
+
+def _without(question: str, side: str, sides: Sequence[str]) -> str:
+    """The question without the names of the sides other than `side`."""
+    for other in sides:
+        if other != side:
+            question = question.replace(other, " ")
+    return " ".join(question.split())
+
+
+def _about(side: str, sides: Sequence[str], scored: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences about one side: those naming it, and those that go on about them.
+
+    "Quant à JD.com, il teste ... deux magasins sans vendeurs ! L'enseigne conçoit ... la
+    reconnaissance faciale": the second sentence is JD.com's too. A sentence naming another
+    side is that side's as well, so it never inherits.
+    """
+    key = fold(side)
+    others = [fold(s) for s in sides if s != side]
+    naming = [ev for ev in scored if key in fold(ev.text)]
+    named_at = {(ev.passage.chunk.chunk_id, ev.end) for ev in naming}
+    out = list(naming)
+    for ev in sorted(scored, key=lambda e: e.start):
+        chunk = ev.passage.chunk
+        folded = fold(ev.text)
+        if key in folded or any(o in folded for o in others):
+            continue
+        for chunk_id, end in list(named_at):
+            if chunk_id == chunk.chunk_id and continues(
+                chunk.text, end - chunk.start, ev.start - chunk.start
+            ):
+                out.append(ev)
+                named_at.add((chunk_id, ev.end))
+                break
+    out.sort(key=lambda e: -e.score)
+    return out
+
+
+def _heading_evidence(ev: Evidence) -> bool:
+    chunk = ev.passage.chunk
+    return is_heading(chunk.text, ev.start - chunk.start, ev.end - chunk.start)
 
 
 def _keep_cited(points: Sequence[Point], passages: tuple[Passage, ...], retrieved: int) -> Coverage:
@@ -497,7 +495,7 @@ def _makes_a_point(text: str) -> bool:
     """A sentence, not a title, a byline, a file id or a link line."""
     words = text.split()
     return (
-        len(text) >= _MIN_SENTENCE
+        len(text) >= MIN_SENTENCE
         and len(words) >= 4
         and "://" not in text
         and sum(w[:1].isalpha() for w in words) >= len(words) / 2
