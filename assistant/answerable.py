@@ -9,11 +9,12 @@ answer's cited quotes give what was asked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.grounding import gives, mentions_any
-from assistant.questions import Expectation, expect, question_names
+from assistant.grounding import gives, mentions, mentions_any, names_bound
+from assistant.questions import Expectation, expect, question_names, subject_names
 from assistant.text import sentence_spans
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from assistant.settings import GroundingSettings
     from assistant.store import Store
     from assistant.types import Citation, Passage
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 class Answerability:
@@ -38,6 +42,7 @@ class Answerability:
         self.keywords = keywords
         self.expectation: Expectation = expect(question)
         self._documents: dict[str, str] = {}  # texts read for the names check
+        self._spans: dict[str, list[tuple[int, int]]] = {}
         # Verdicts per sentence: the ordering and the refusal ask about the same sentences.
         self._verdicts: dict[tuple[str, int, int], bool] = {}
 
@@ -138,6 +143,36 @@ class Answerability:
         return self._verdicts[key]
 
     def _check(self, text: str, passage: Passage, start: int, end: int, retrieved: str) -> bool:
+        if self.policy.names_scope == "bound" and not self._years_hold(text, passage, start):
+            return False
+        # A "who" answer is itself a name, the sentence's topic: binding the question's names
+        # to the sentence would refuse it; those keep the document-wide names check.
+        if self.policy.names_scope == "bound" and self.expectation.kind not in ("who", "name"):
+            groups = subject_names(self.question)
+            if groups and not names_bound(
+                groups,
+                text,
+                self.question,
+                earlier=self._earlier(passage, start),
+                lead=self._lead(passage),
+                document=self._document(passage),
+                fuzzy=self.policy.fuzzy_names,
+            ):
+                return False
+            return gives(
+                self.expectation,
+                text,
+                self.question,
+                fuzzy=self.policy.fuzzy_names,
+                check_names=False,
+            )
+        if self.policy.names_scope == "bound":
+            # Every name of a "who" question in the answer's article, not just one of them.
+            names = [name for group in subject_names(self.question) for name in group[:1]]
+            if names and not mentions(
+                names, self._document(passage), fuzzy=self.policy.fuzzy_names
+            ):
+                return False
         return gives(
             self.expectation,
             text,
@@ -147,13 +182,44 @@ class Answerability:
             fuzzy=self.policy.fuzzy_names,
         )
 
+    def _years_hold(self, text: str, passage: Passage, start: int) -> bool:
+        """Whether each year the question names dates the sentence ("en 2017", "in 2016").
+
+        The year may be in the sentence, the few before it, or the article's date; a figure of
+        another year answers another question.
+        """
+        years = set(_YEAR.findall(self.question))
+        if not years:
+            return True
+        around = " ".join([text, *self._earlier(passage, start, limit=3), passage.chunk.date])
+        return years <= set(_YEAR.findall(around))
+
+    def _document(self, passage: Passage) -> str:
+        doc_id = passage.chunk.doc_id
+        if doc_id not in self._documents:
+            self._documents[doc_id] = self.store.document_text(doc_id) or passage.chunk.text
+        return self._documents[doc_id]
+
+    def _earlier(self, passage: Passage, start: int, limit: int = 12) -> list[str]:
+        """The document's sentences before offset `start`, nearest first (at most `limit`)."""
+        doc_id = passage.chunk.doc_id
+        if doc_id not in self._spans:
+            self._spans[doc_id] = sentence_spans(self._document(passage))
+        text = self._documents[doc_id]
+        before = [text[a:b] for a, b in self._spans[doc_id] if b <= start]
+        return before[::-1][:limit]
+
+    def _lead(self, passage: Passage) -> str:
+        """The article's title and first sentence: what the whole article is about."""
+        text = self._document(passage)
+        spans = sentence_spans(text[:2000])
+        end = spans[1][1] if len(spans) > 1 else (spans[0][1] if spans else 0)
+        return text[:end]
+
     def _names_context(self, passage: Passage, start: int, end: int) -> str:
         scope = self.policy.names_scope
-        if scope == "document":
-            doc_id = passage.chunk.doc_id
-            if doc_id not in self._documents:
-                self._documents[doc_id] = self.store.document_text(doc_id) or passage.chunk.text
-            return self._documents[doc_id]
+        if scope in ("document", "bound"):
+            return self._document(passage)
         if scope == "passage":
             return passage.chunk.text
         return sentence_context(passage, start, end)

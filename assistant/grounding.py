@@ -18,6 +18,7 @@ the extractive one included, and feed the refusal decision.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -79,6 +80,12 @@ def figures(sentence: str) -> list[Figure]:
 
     found: list[Figure] = []
     for i, (a, b, text) in enumerate(tokens):
+        if fold(text) in lexicon.FRACTIONS:
+            # "plus de la moitié des utilisateurs": a share written as a word.
+            found.append(
+                Figure(a, b, text, frozenset({"%"}) | lexicon.related_stems("pourcentage"))
+            )
+            continue
         if not _is_number(text) or (i > 0 and _is_number(tokens[i - 1][2])):
             continue
         if _YEAR.fullmatch(text):
@@ -165,6 +172,81 @@ def _mentions_one(name: tuple[str, ...], text: str, fuzzy: int) -> bool:
     return True
 
 
+_PLACE_WORDS: Final = frozenset({"en", "a", "au", "aux", "in", "at", "dans", "vers", "pour", "for"})
+
+
+_OPENER_WORDS: Final = (
+    "cependant neanmoins enfin pourtant toutefois ainsi aussi alors donc desormais "
+    "however meanwhile also yet still"
+)
+
+
+_OPENERS: Final = frozenset(_OPENER_WORDS.split())
+
+
+def topic_name(sentence: str, question: str, document: str = "") -> str | None:
+    """The name a sentence is about when it is not one of the question's, else None.
+
+    The sentence's topic is a name among its first words ("Pingduoduo, un autre rival…", "Son
+    principal rival JD.com a lancé…"), not one after a place word ("En Chine, …"). Its first
+    word counts as a name only if it looks like one (a dot, a digit or an inner capital:
+    "JD.com") or the document writes it capitalised within a sentence too.
+    """
+    asked = question_names(question)
+    words = list(re.finditer(r"[^\W\d_][\w.&-]*[\w]|[^\W\d_]", sentence))[:6]
+    for i, match in enumerate(words):
+        word = match.group()
+        if not word[0].isupper() or fold(word) in STOP_WORDS:
+            continue
+        if any(fold(w.group()) in _PLACE_WORDS for w in words[max(i - 2, 0) : i]):
+            continue
+        if i == 0 and (
+            fold(word) in _OPENERS
+            or not (
+                re.search(r"[.\d]|\w[A-Z]", word)
+                or re.search(r"[^\W\d_,;:]\s" + re.escape(word) + r"\b", document)
+                or not re.search(r"\b" + re.escape(word.lower()) + r"\b", document)
+            )
+        ):
+            continue
+        if fold(word) in lexicon.NOT_NAMES or any(
+            _mentions_one((word,), " ".join(n), 85) for n in asked
+        ):
+            continue
+        return word
+    return None
+
+
+def names_bound(
+    groups: list[list[tuple[str, ...]]],
+    sentence: str,
+    question: str,
+    *,
+    earlier: Sequence[str] = (),
+    lead: str = "",
+    document: str = "",
+    fuzzy: int = 85,
+) -> bool:
+    """Whether the sentence is about each of the question's subject names (`subject_names`).
+
+    A name counts when the sentence says it. A sentence whose topic is nobody the question
+    names ("L'application propose aussi…") is about what the text before it is about: the
+    name must be in one of the `earlier` sentences (the article's few sentences before it)
+    or in the article's `lead`. A sentence whose topic is someone else ("Pingduoduo … emmené
+    par Tencent" for "Combien Tencent a-t-il investi dans JD.com ?") is about them, whatever
+    the text around it says.
+    """
+    other = topic_name(sentence, question, document)
+    for group in groups:
+        if any(_mentions_one(name, sentence, fuzzy) for name in group):
+            continue
+        if other is not None:
+            return False
+        if not any(_mentions_one(name, text, fuzzy) for text in (*earlier, lead) for name in group):
+            return False
+    return True
+
+
 def gives(
     expectation: Expectation,
     sentence: str,
@@ -173,15 +255,17 @@ def gives(
     context: str | None = None,
     retrieved: str | None = None,
     fuzzy: int = 85,
+    check_names: bool = True,
 ) -> bool:
     """Whether a sentence holds what the question asks for (its type, bound to its focus).
 
     The sentence, or its `context` (the text around it that says what its pronouns are
     about), must also name what the question is about: a figure for "Combien Cainiao a-t-il
     dépensé ?" in a passage about Alibaba answers another question. With `retrieved` (all
-    the retrieved text), every name must be there and one of them in the context.
+    the retrieved text), every name must be there and one of them in the context. Without
+    `check_names` the caller has checked the names (`names_bound`).
     """
-    if expectation.checkable and question:
+    if expectation.checkable and question and check_names:
         names = question_names(question)
         local = context or sentence
         if names and retrieved is not None:

@@ -72,6 +72,10 @@ _NUMBER_WORDS: Final = (
 NUMBER_WORDS: Final = frozenset(_NUMBER_WORDS.split())
 """Figures written as words ("trois provinces"); "un", "une", "one" are left out (articles)."""
 
+_FRACTIONS: Final = "moitie tiers quart quarts half third thirds quarter quarters majorite majority"
+FRACTIONS: Final = frozenset(_FRACTIONS.split())
+"""Shares written as words ("plus de la moitié des utilisateurs")."""
+
 _CURRENCIES: Final = "dollar dollars yuan yuans euro euros usd rmb $ € ¥"
 CURRENCIES: Final = frozenset(_CURRENCIES.split())
 """Units of money: "combien ... investit" is answered by an amount in one of these."""

@@ -234,6 +234,7 @@ def _money_stems() -> frozenset[str]:
 
 
 _WORD: Final = re.compile(r"[^\W_][\w.&'’-]*")
+_ELISION: Final = re.compile(r"^(?:[dlnsjc]|qu|jusqu|lorsqu|puisqu)['’](?=[A-Z])")
 
 
 def question_names(question: str) -> list[tuple[str, ...]]:
@@ -245,7 +246,7 @@ def question_names(question: str) -> list[tuple[str, ...]]:
     names: list[tuple[str, ...]] = []
     run: list[str] = []
     for i, match in enumerate(_WORD.finditer(question)):
-        word = match.group().rstrip(".'’-")
+        word = _ELISION.sub("", match.group()).rstrip(".'’-")
         if not word:
             continue
         folded = fold(word)
@@ -261,3 +262,40 @@ def question_names(question: str) -> list[tuple[str, ...]]:
     if run:
         names.append(tuple(run))
     return names
+
+
+_ATTRIBUTION: Final = re.compile(
+    r"\b(?:selon|d'apres|according to|says?|said)\s+(?:[\w-]+['’\s]+){0,3}$"
+)
+_COORDINATION: Final = re.compile(
+    r"^[\s,]*(?:[\w-]+['’\s]+){0,2}?(?:et|and|ou|or|,)\s+(?:[\w-]+['’\s]+){0,2}$"
+)
+
+
+def subject_names(question: str) -> list[list[tuple[str, ...]]]:
+    """The names an answering sentence must be about, as groups of alternatives.
+
+    A name the question attributes the answer to ("selon Olivier de Panafieu", "according to
+    the analyst Mao") is who says it, which a quote rarely repeats; names joined by "et"/"and"
+    ("Liu Dingding et l'analyste Mao Ajing") are one group, any of which may be the sentence's.
+    """
+    folded = fold(question).replace("’", "'")
+    groups: list[list[tuple[str, ...]]] = []
+    cursor = 0
+    previous_end: int | None = None
+    for name in question_names(question):
+        start = folded.find(fold(name[0]), cursor)
+        if start < 0:
+            continue
+        last = folded.find(fold(name[-1]), start)
+        end = last + len(name[-1]) if last >= 0 else start + len(name[0])
+        cursor = end
+        if _ATTRIBUTION.search(folded[max(0, start - 60) : start]):
+            previous_end = None
+            continue
+        if previous_end is not None and _COORDINATION.match(folded[previous_end:start]):
+            groups[-1].append(name)
+        else:
+            groups.append([name])
+        previous_end = end
+    return groups

@@ -172,12 +172,14 @@ class GroundingSettings(Section):
         ge=1,
         description="How many of the best evidence sentences the answer-type check looks at.",
     )
-    names_scope: Literal["sentence", "passage", "document"] = Field(
-        default="document",
-        description="Where one of the names of a question must be found for a sentence to "
-        "answer it (all of them must be in the retrieved text): the sentence and the one "
-        "before it, its passage, or its document (news refers to its subject as "
-        "'l'enseigne' for paragraphs).",
+    names_scope: Literal["sentence", "passage", "document", "bound"] = Field(
+        default="bound",
+        description="How a sentence must be about the question's names to answer it (all of "
+        "them must be in the retrieved text). 'bound': each name in the sentence, or, when "
+        "the sentence is about nobody else, in the few sentences before it or the article's "
+        "lead, and every year the question names around it; 'sentence', 'passage', "
+        "'document': one of the names in the sentence and the one before it, its passage, or "
+        "its document.",
     )
     fuzzy_names: int = Field(
         default=85,
