@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from assistant.grounding import gives, mentions, mentions_any, names_bound
 from assistant.questions import Expectation, expect, question_names, subject_names
+from assistant.structure import is_heading
 from assistant.text import sentence_spans
 
 if TYPE_CHECKING:
@@ -206,8 +207,12 @@ class Answerability:
         if doc_id not in self._spans:
             self._spans[doc_id] = sentence_spans(self._document(passage))
         text = self._documents[doc_id]
-        before = [text[a:b] for a, b in self._spans[doc_id] if b <= start]
-        return before[::-1][:limit]
+        before: list[str] = []
+        for a, b in reversed([(a, b) for a, b in self._spans[doc_id] if b <= start]):
+            if len(before) == limit or is_heading(text, a, b):
+                break  # a new section starts: what came before it is about its own subject
+            before.append(text[a:b])
+        return before
 
     def _lead(self, passage: Passage) -> str:
         """The article's title and first sentence: what the whole article is about."""

@@ -177,11 +177,17 @@ _PLACE_WORDS: Final = frozenset({"en", "a", "au", "aux", "in", "at", "dans", "ve
 
 _OPENER_WORDS: Final = (
     "cependant neanmoins enfin pourtant toutefois ainsi aussi alors donc desormais "
-    "however meanwhile also yet still"
+    "celle-ci celui-ci celles-ci ceux-ci ceci cela voici voila "
+    "however meanwhile also yet still this these those"
 )
+"""First words of a sentence that are never its topic, whatever their case elsewhere."""
 
 
 _OPENERS: Final = frozenset(_OPENER_WORDS.split())
+
+
+_APPOSITION: Final = r",\s+(?:un|une|le|la|les|l['’]|the|a|an)\b"
+"""After a first word, what makes it a name: "Pingduoduo, un autre rival du groupe, …"."""
 
 
 def topic_name(sentence: str, question: str, document: str = "") -> str | None:
@@ -190,7 +196,8 @@ def topic_name(sentence: str, question: str, document: str = "") -> str | None:
     The sentence's topic is a name among its first words ("Pingduoduo, un autre rival…", "Son
     principal rival JD.com a lancé…"), not one after a place word ("En Chine, …"). Its first
     word counts as a name only if it looks like one (a dot, a digit or an inner capital:
-    "JD.com") or the document writes it capitalised within a sentence too.
+    "JD.com"), the document writes it capitalised within a sentence too, or an apposition
+    follows it ("Pingduoduo, un autre rival…").
     """
     asked = question_names(question)
     words = list(re.finditer(r"[^\W\d_][\w.&-]*[\w]|[^\W\d_]", sentence))[:6]
@@ -205,7 +212,7 @@ def topic_name(sentence: str, question: str, document: str = "") -> str | None:
             or not (
                 re.search(r"[.\d]|\w[A-Z]", word)
                 or re.search(r"[^\W\d_,;:]\s" + re.escape(word) + r"\b", document)
-                or not re.search(r"\b" + re.escape(word.lower()) + r"\b", document)
+                or re.match(re.escape(word) + _APPOSITION, sentence)
             )
         ):
             continue
@@ -242,9 +249,25 @@ def names_bound(
             continue
         if other is not None:
             return False
-        if not any(_mentions_one(name, text, fuzzy) for text in (*earlier, lead) for name in group):
+        if not _said_before(group, earlier, lead, question, document, fuzzy):
             return False
     return True
+
+
+def _said_before(
+    group: list[tuple[str, ...]],
+    earlier: Sequence[str],
+    lead: str,
+    question: str,
+    document: str,
+    fuzzy: int,
+) -> bool:
+    for previous in earlier:
+        if any(_mentions_one(name, previous, fuzzy) for name in group):
+            return True
+        if topic_name(previous, question, document) is not None:
+            return False  # the text before is about someone else
+    return any(_mentions_one(name, lead, fuzzy) for name in group)
 
 
 def gives(

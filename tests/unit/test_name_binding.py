@@ -79,3 +79,19 @@ def test_a_share_written_as_a_word_is_a_figure():
     (half,) = figures("plus de la moitié des utilisateurs vivent en zone rurale")
     assert half.text == "moitié"
     assert "%" in half.bound
+
+
+def test_the_text_before_stops_at_a_sentence_about_someone_else():
+    sentence = "En une journée, l'entreprise a réalisé 25,3 milliards de dollars de chiffre."
+    earlier = ["Le géant chinois Alibaba a lancé son premier Global Shopping Festival."]
+    lead = "Alibaba et JD.com sont les deux leaders de l'e-commerce en Chine."
+    question = "Quel chiffre d'affaires JD.com a-t-il réalisé ?"
+    groups = subject_names(question)
+    # "l'entreprise" is Alibaba, the sentence before says so; the lead's JD.com is not it.
+    assert not names_bound(groups, sentence, question, earlier=earlier, lead=lead)
+    assert names_bound(groups, sentence, question, earlier=[], lead=lead)
+
+
+def test_a_capitalised_opener_is_not_a_topic():
+    assert topic_name("Bien sûr, on y trouve les mêmes rayons.", "Combien ?", DOCUMENT) is None
+    assert topic_name("Celle-ci permet d'obtenir des détails.", "Combien ?", DOCUMENT) is None
