@@ -10,8 +10,10 @@ same citations as any other.
 A subject is read from the question after its trigger ("parlent de", "sur", "mention"): each
 name ("Cainiao Network") is a group of index terms that must occur in one chunk, the other
 content words ("un analyste") one more such group. A document matches when it holds every group,
-or any of them when the question joins the names with "ou"/"or". A name the corpus spells
-differently ("Tensent") is searched as the corpus word closest to it, as retrieval does.
+or any of them when the question joins the names with "ou"/"or". A name counts where the text
+writes it as a word, in any case or accent ("France", not "français", which has its stem); one
+the corpus spells differently ("Tensent") is searched as the corpus word closest to it, as
+retrieval does.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 from assistant.analysis import analyse, detect_language
-from assistant.corpus_scan import DocumentHit, chunks_with, closest_terms, documents_holding
+from assistant.corpus_scan import (
+    DocumentHit,
+    chunks_with,
+    closest_terms,
+    documents_holding,
+    fold_text,
+)
 from assistant.kinds import CORPUS_TRIGGER, classify
 from assistant.prompts import REFUSAL
 from assistant.questions import question_names
@@ -90,12 +98,13 @@ def _fold_keep_length(text: str) -> str:
     return "".join(out).replace("’", "'")
 
 
-def subject_of(question: str) -> tuple[str, list[list[str]], bool] | None:
+def subject_of(question: str) -> tuple[str, list[list[str]], bool, int] | None:
     """The subject of a corpus question: its text, its words grouped, and whether any-of.
 
     Returns:
-        `(subject, groups, any_of)`, each group the words of one name or the subject's other
-        content words; None when the question is not a corpus question or names no subject.
+        `(subject, groups, any_of, named)`, each group the words of one name or the subject's
+        other content words, the `named` first groups the names; None when the question is
+        not a corpus question or names no subject.
     """
     folded = _fold_keep_length(question)
     trigger = CORPUS_TRIGGER.search(folded)
@@ -117,7 +126,7 @@ def subject_of(question: str) -> tuple[str, list[list[str]], bool] | None:
     ]
     groups = [*names, rest] if rest else names
     any_of = bool(_ANY_OF.search(f" {_fold_keep_length(plain)} ")) and len(names) > 1
-    return subject, groups, any_of
+    return subject, groups, any_of, len(names)
 
 
 def find_documents(
@@ -139,7 +148,7 @@ def find_documents(
     read = subject_of(question)
     if read is None:
         return None
-    subject, words, any_of = read
+    subject, words, any_of, named = read
     keyword_index.ensure_fresh(store)
     guessed: dict[str, frozenset[str]] = {}
     looked_up = [_index_terms(group, keyword_index, fuzzy, guessed) for group in words]
@@ -153,7 +162,8 @@ def find_documents(
     if usable:
         matched_chunks = chunks_with(usable, keyword_index, guessed)
         chunks = list(store.get_chunks(matched_chunks).values())
-        hits = documents_holding(chunks, usable, any_of=any_of, guessed=guessed)
+        written = _as_written(words[:named], words[named:], guessed)
+        hits = documents_holding(chunks, usable, any_of=any_of, guessed=guessed, written=written)
     return CorpusResult(
         question=question,
         subject=subject,
@@ -189,6 +199,23 @@ def _index_terms(
         guessed[term] = close
         found.append(term)
     return found
+
+
+def _as_written(
+    names: list[list[str]], others: list[list[str]], guessed: dict[str, frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """The index terms of the names, each with the folded words that write it ("france").
+
+    A user asking for "France" means the name, not "français" or "francs" (the same stem);
+    a term the name was fuzzily matched to, or one the other words share, stays a stem.
+    """
+    shared = set(analyse(" ".join(w for group in others for w in group)))
+    written: dict[str, set[str]] = {}
+    for word in (w for name in names for w in name):
+        for term in analyse(word):
+            if term not in guessed and term not in shared:
+                written.setdefault(term, set()).add(fold_text(word))
+    return {term: frozenset(words) for term, words in written.items()}
 
 
 # -- the answer --------------------------------------------------------------------------------

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -87,53 +90,51 @@ def documents_holding(
     *,
     any_of: bool,
     guessed: dict[str, frozenset[str]],
+    written: Mapping[str, frozenset[str]] | None = None,
 ) -> list[DocumentHit]:
     """One hit per document whose chunks hold the groups, with its mentions and best sentence.
 
     A group counts when one chunk holds all its terms, as the index finds it, even split over
     two sentences ("Cainiao. Network"); mentions are counted per sentence. A term the name
     was fuzzily matched to counts only where the text writes it with a capital: "Tensent" is
-    as close to the verb "tentent" as to "Tencent".
+    as close to the verb "tentent" as to "Tencent". A term in `written` (a name's, with the
+    name's folded spellings) counts only where the text writes the name as a word, in any
+    case or accent: "France" shares its stem with "français" and "francs", which do not
+    mention it.
     """
     by_doc: dict[str, list[Chunk]] = {}
     for chunk in chunks:
         by_doc.setdefault(chunk.doc_id, []).append(chunk)
     wanted = [g for g in groups if g]
-    # A sentence can hold a term only if its folded text holds the term (stems are prefixes
-    # of folded words): the others are not analysed, which keeps "la France" (500 articles)
-    # fast.
-    needles = {n for g in wanted for t in g for n in guessed.get(t, (t,))}
-    ascii_needles = all(n.isascii() for n in needles)
+    finder = _Mentions(wanted, guessed, written or {})
     hits: list[DocumentHit] = []
     for doc_id, doc_chunks in by_doc.items():
-        stems_at: dict[int, list[str]] = {}
+        terms_at: dict[int, list[str]] = {}
         chunk_terms: list[set[str]] = []
         mentions = 0
         best: tuple[tuple[int, int, int, int], Chunk, int, int] | None = None
         for chunk in sorted(doc_chunks, key=lambda c: c.start):
             held: set[str] = set()
-            for a, b in sentence_spans(chunk.text):
+            chunk_terms.append(held)
+            names_at = finder.names_at(chunk.text)
+            if not names_at and not finder.may_hold_stems(chunk.text):
+                continue
+            for a, b in finder.sentences(chunk.text, names_at):
                 start = chunk.start + a
-                if start in stems_at:  # chunks overlap by a sentence: count it once
-                    held.update(stems_at[start])
+                if start in terms_at:  # chunks overlap by a sentence: count it once
+                    held.update(terms_at[start])
                     continue
-                sentence = chunk.text[a:b]
-                folded = _rough_fold(sentence)
-                if ascii_needles and not any(n in folded for n in needles):
-                    stems_at[start] = []
-                    continue
-                stems = stems_at[start] = _stems(sentence, guessed)
-                held.update(stems)
-                partial = sum(t in stems for g in wanted for t in g)
+                terms = terms_at[start] = finder.terms(chunk.text, a, b, names_at)
+                held.update(terms)
+                partial = sum(t in terms for g in wanted for t in g)
                 if not partial:
                     continue
-                counts = [min(stems.count(t) for t in g) for g in wanted]
+                counts = [min(terms.count(t) for t in g) for g in wanted]
                 mentions += sum(counts)
-                words = len(sentence.split())
+                words = len(chunk.text[a:b].split())
                 key = (sum(n > 0 for n in counts), partial, int(6 <= words <= 80), -start)
                 if best is None or key > best[0]:
                     best = (key, chunk, a, b)
-            chunk_terms.append(held)
         found = [any(set(g) <= terms for terms in chunk_terms) for g in wanted]
         if best is None or not (any(found) if any_of else all(found)):
             continue
@@ -150,6 +151,151 @@ def documents_holding(
             )
         )
     return hits
+
+
+class _Mentions:
+    """The subject's terms a text holds: a name's as written, the other words' by stem.
+
+    A name is found by one regular expression over the text itself (so its positions are
+    offsets into it); the other words start with a substring test on folded text, so that
+    the sentences that cannot hold them are never analysed.
+    """
+
+    def __init__(
+        self,
+        groups: list[list[str]],
+        guessed: dict[str, frozenset[str]],
+        written: Mapping[str, frozenset[str]],
+    ) -> None:
+        wanted = {t for g in groups for t in g}
+        self.guessed = guessed
+        self.patterns = {t: written_pattern(written[t]) for t in sorted(wanted) if written.get(t)}
+        self.stemmed = wanted - self.patterns.keys()
+        # Stems are prefixes of folded words; the rough fold drops non-ASCII letters, so it
+        # only filters needles that are ASCII themselves.
+        self.needles = {n for t in self.stemmed for n in guessed.get(t, (t,))}
+        self.filter_stems = all(n.isascii() for n in self.needles)
+
+    def names_at(self, text: str) -> dict[str, list[int]]:
+        """Where `text` writes each name's term: the offsets of its matches, in order."""
+        found = {t: [m.start() for m in p.finditer(text)] for t, p in self.patterns.items()}
+        return {t: starts for t, starts in found.items() if starts}
+
+    def may_hold_stems(self, text: str) -> bool:
+        """False only when no sentence of `text` can hold a stemmed term of the subject."""
+        if not self.stemmed:
+            return False
+        if not self.filter_stems:
+            return True
+        rough = _rough_fold(text)
+        return any(n in rough for n in self.needles)
+
+    def sentences(self, text: str, names_at: dict[str, list[int]]) -> list[tuple[int, int]]:
+        """The sentences of `text` that may hold a term (spans).
+
+        Those where a name is written, or every one when the subject has other words.
+        """
+        spans = sentence_spans(text)
+        if self.stemmed:
+            return spans
+        starts = [a for a, _ in spans]
+        holding = {bisect_right(starts, m) - 1 for found in names_at.values() for m in found}
+        return [spans[i] for i in sorted(holding) if i >= 0]
+
+    def terms(self, text: str, a: int, b: int, names_at: dict[str, list[int]]) -> list[str]:
+        """The subject's terms in the sentence `text[a:b]`, each as often as it has it."""
+        found: list[str] = []
+        for term, starts in names_at.items():
+            found.extend([term] * (bisect_left(starts, b) - bisect_left(starts, a)))
+        if self.stemmed:
+            sentence = text[a:b]
+            if not self.filter_stems or any(n in _rough_fold(sentence) for n in self.needles):
+                found.extend(t for t in _stems(sentence, self.guessed) if t in self.stemmed)
+        return found
+
+
+def written_pattern(spellings: Iterable[str]) -> re.Pattern[str]:
+    """Where a text writes one of `spellings` (folded words) as a word, in any case or accent.
+
+    What `assistant.analysis.fold` would match on the folded text, found in the text itself:
+    each folded character stands for every character that folds to it ("e": é, È, ē…; "oe":
+    œ), and combining accents may follow any of them. Kept per process: compiling the large
+    character classes costs 10-30 ms, once per name.
+    """
+    return _written_pattern(tuple(sorted(set(spellings))))
+
+
+@lru_cache(maxsize=256)
+def _written_pattern(spellings: tuple[str, ...]) -> re.Pattern[str]:
+    spelled_as = _spelled_as()
+    marks = f"{_marks().pattern}*"
+    # Not after a letter, nor after an accent that folding takes away (with its letter);
+    # tested once the first character matched, which keeps the scan at C speed.
+    not_after = rf"(?<![\w{_marks().pattern[1:-1]}][\s\S])"
+
+    def from_(word: str, i: int) -> str:
+        if i == len(word):
+            return ""
+        options = []
+        for k in range(1, len(word) - i + 1):
+            piece = word[i : i + k]
+            chars = spelled_as.get(piece, frozenset()) | ({piece} if k == 1 else set())
+            if chars:
+                one_of = "".join(re.escape(c) for c in sorted(chars))
+                first = not_after if i == 0 else ""
+                options.append(f"[{one_of}]{first}{marks}{from_(word, i + k)}")
+        return options[0] if len(options) == 1 else f"(?:{'|'.join(options)})"
+
+    body = "|".join(from_(word, 0) for word in spellings)
+    return re.compile(rf"(?:{body})(?!\w)")
+
+
+# Where the characters that fold to Latin, Greek or Cyrillic letters, digits and punctuation
+# live (accented and capital letters, ligatures, superscripts, full-width forms): scanning
+# these rather than the whole plane keeps the table's one-time cost to a few milliseconds.
+_FOLDING_BLOCKS: Final = (
+    (0x0000, 0x0530), (0x1D00, 0x1FFF), (0x2000, 0x24FF), (0x2C60, 0x2C7F),
+    (0xA720, 0xA7FF), (0xFB00, 0xFB4F), (0xFE10, 0xFE6F), (0xFF00, 0xFFEF),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _spelled_as() -> dict[str, frozenset[str]]:
+    """Each folded string and the characters that fold to it ("f": F, Ｆ; "oe": œ, Œ)."""
+    table: dict[str, set[str]] = {}
+    for low, high in _FOLDING_BLOCKS:
+        for code in range(low, high + 1):
+            ch = chr(code)
+            if ch.lower() == ch and not unicodedata.decomposition(ch) and ch != "œ":
+                continue  # folds to itself
+            folded = fold_text(ch)
+            if folded and folded != ch:
+                table.setdefault(folded, set()).add(ch)
+    return {folded: frozenset(chars) for folded, chars in table.items()}
+
+
+@lru_cache(maxsize=1)
+def _marks() -> re.Pattern[str]:
+    """Every combining mark of the Basic Multilingual Plane, as one character class."""
+    ranges: list[list[int]] = []
+    for code in range(0x10000):
+        if unicodedata.combining(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    # As ranges, which keeps the patterns that repeat this class short to compile.
+    inner = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile(f"[{inner}]")
+
+
+def fold_text(text: str) -> str:
+    """`assistant.analysis.fold` at C speed: lower case, accents (combining marks) removed."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return _marks().sub("", decomposed).replace("œ", "oe")
 
 
 def _rough_fold(text: str) -> str:

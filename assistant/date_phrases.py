@@ -15,9 +15,9 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import TYPE_CHECKING
 
+from assistant.dates import date_parser
 from assistant.filters import FilterError, Filters, period_bounds
 
 if TYPE_CHECKING:
@@ -246,7 +246,8 @@ def _period(phrase: str, newest: date | None) -> tuple[date, date] | None:
             return period_bounds(phrase)
         except FilterError:
             return None
-    data = _absolute_parser().get_date_data(phrase)
+    # A year is required, so nothing is completed from today.
+    data = date_parser().get_date_data(phrase)
     return _bounds(data.date_obj, data.period)
 
 
@@ -289,33 +290,9 @@ def _bounds(moment: datetime | None, period: str | None) -> tuple[date, date] | 
     return day, day
 
 
-@cache
-def _absolute_parser() -> DateDataParser:
-    from dateparser.date import DateDataParser
-
-    # A year is required, so nothing is completed from today; the first of a month given alone.
-    return DateDataParser(
-        languages=["fr", "en"],
-        settings={
-            "REQUIRE_PARTS": ["year"],
-            "PREFER_DAY_OF_MONTH": "first",
-            "DATE_ORDER": "DMY",
-        },
-    )
-
-
-@cache
 def _relative_parser(base: datetime) -> DateDataParser:
-    from dateparser.date import DateDataParser
-
-    return DateDataParser(
-        languages=["fr", "en"],
-        settings={
-            "RELATIVE_BASE": base,
-            "PREFER_DATES_FROM": "past",
-            "PREFER_DAY_OF_MONTH": "first",
-        },
-    )
+    """Relative phrases counted back from `base` (the newest article's day); no year needed."""
+    return date_parser("past", require_year=False, day_first=False, relative_base=base)
 
 
 def with_question_dates(

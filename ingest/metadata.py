@@ -14,17 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from assistant.analysis import detect_language
+from assistant.dates import date_parser
 from assistant.filters import date_ordinal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
-
-    from dateparser.date import DateDataParser  # type: ignore[import-untyped]
 
     from assistant.store import DocumentRecord
     from ingest.loaders import LoadedDocument
@@ -229,7 +227,9 @@ def filename_date(path: Path) -> PublicationDate | None:
 
 def parse_date(phrase: str, source: DateSource) -> PublicationDate | None:
     """A date phrase read by `dateparser` (French or English), None without a year."""
-    data = _parser().get_date_data(phrase)
+    # A year required ("20/06" alone is not this year's), day first, the first of a month or
+    # year given alone (the precision records that the day was never stated).
+    data = date_parser("past").get_date_data(phrase)
     if data.date_obj is None:
         return None
     period = data.period or "day"
@@ -243,24 +243,6 @@ def parse_date(phrase: str, source: DateSource) -> PublicationDate | None:
         "year": day.replace(month=1, day=1),
     }[precision]
     return PublicationDate(first, precision, source, phrase)
-
-
-@cache
-def _parser() -> DateDataParser:
-    from dateparser.date import DateDataParser
-
-    # A year is required: dateparser would otherwise take the current one ("20/06" would
-    # become this year's 20 June). Day-first as French writes it; the first of a month or
-    # year given alone, whose precision records that the day was never stated.
-    return DateDataParser(
-        languages=["fr", "en"],
-        settings={
-            "REQUIRE_PARTS": ["year"],
-            "PREFER_DAY_OF_MONTH": "first",
-            "DATE_ORDER": "DMY",
-            "PREFER_DATES_FROM": "past",
-        },
-    )
 
 
 def dates_line(records: Iterable[DocumentRecord]) -> str:

@@ -149,7 +149,13 @@ def _settings(args: argparse.Namespace, mode: ModeSetting | None = None) -> Sett
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (141 when the output's reader went away)."""
+    from tui.pipes import quiet_when_closed
+
+    return quiet_when_closed(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     eval_argv: list[str] = []
     if "eval" in argv:
@@ -187,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("veille: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # the reader of the output went away: `main` ends quietly
     except VeilleError as exc:
         print(f"veille: error: {printable(describe(exc))}", file=sys.stderr)
         return 1

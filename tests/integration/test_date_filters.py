@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -24,7 +22,7 @@ from assistant.filters import date_ordinal, parse_filters
 from assistant.settings import Settings, load_settings
 from assistant.store import Store
 from ingest.sync import ingest_paths
-from tests.datasets import WIKINEWS
+from tests.datasets import sample_wikinews
 
 pytestmark = pytest.mark.integration
 
@@ -51,16 +49,7 @@ WINDOWS = [
 
 @pytest.fixture(scope="module")
 def news_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    if not WIKINEWS.is_dir():
-        pytest.skip("the shared Wikinews corpus is not here")
-    files = sorted(
-        p for p in WIKINEWS.rglob("*.txt") if re.fullmatch(r"\d{4}_\d\d_\d\d-\d+\.txt", p.name)
-    )
-    corpus = tmp_path_factory.mktemp("news") / "wikinews"
-    for path in random.Random(7).sample(files, 36):
-        target = corpus / path.relative_to(WIKINEWS)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+    corpus = sample_wikinews(tmp_path_factory.mktemp("news") / "wikinews", 36, seed=7)
     data = tmp_path_factory.mktemp("news-data")
     settings = load_settings(data_dir=data).with_mode("extractive")
     ingest_paths([corpus], settings=settings)

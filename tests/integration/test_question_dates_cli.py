@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +17,7 @@ import pytest
 from assistant.filters import date_ordinal
 from assistant.settings import Settings, load_settings
 from ingest.sync import ingest_paths
-from tests.datasets import WIKINEWS
+from tests.datasets import sample_wikinews
 
 pytestmark = pytest.mark.integration
 
@@ -30,16 +27,7 @@ QUESTION = "Qui a gagné le match en 2016 ?"
 
 @pytest.fixture(scope="module")
 def news(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    if not WIKINEWS.is_dir():
-        pytest.skip("the shared Wikinews corpus is not here")
-    files = sorted(
-        p for p in WIKINEWS.rglob("*.txt") if re.fullmatch(r"\d{4}_\d\d_\d\d-\d+\.txt", p.name)
-    )
-    corpus = tmp_path_factory.mktemp("news") / "wikinews"
-    for path in random.Random(11).sample(files, 24):
-        target = corpus / path.relative_to(WIKINEWS)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+    corpus = sample_wikinews(tmp_path_factory.mktemp("news") / "wikinews", 24, seed=11)
     settings = load_settings(data_dir=tmp_path_factory.mktemp("news-data"))
     ingest_paths([corpus], settings=settings)
     return settings
