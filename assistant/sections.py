@@ -78,6 +78,11 @@ class IngestSettings(Section):
     max_file_mb: float = Field(
         default=20.0, gt=0, description="Files larger than this are skipped."
     )
+    watch: bool = Field(
+        default=False,
+        description="In the chat, keep the store in sync with its folders in the background "
+        "(as `veille ingest --watch`; `veille chat --watch` turns it on).",
+    )
 
 
 class RetrievalSettings(Section):

@@ -91,6 +91,8 @@ def watch_paths(
     debounce_ms: int = DEBOUNCE_MS,
     echo: Callable[[str], None] | None = None,
     on_batch: Callable[[WatchBatch], None] | None = None,
+    on_start: Callable[[IngestReport], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> int:
     """Sync `paths` once, then again after every batch of changes, until stopped.
 
@@ -104,6 +106,8 @@ def watch_paths(
         debounce_ms: Quiet time that closes a batch of changes.
         echo: Where the summary lines go (default: stdout, flushed at once).
         on_batch: Called after each synced batch.
+        on_start: Called with the first sync's report (the chat counts what it added too).
+        warn: Where skipped files and failed or busy syncs are told (default: stderr).
 
     Returns:
         0 once stopped.
@@ -115,6 +119,8 @@ def watch_paths(
 
     roots = [p.expanduser().resolve() for p in paths]
     echo = echo or _say
+    own_terminal = warn is None  # a caller with its own `warn` (the chat) has no Ctrl-C to tell
+    warn = warn or _warn
     stop = stop or threading.Event()
     if embeddings is None:
         from assistant.embeddings import make_embeddings
@@ -134,9 +140,12 @@ def watch_paths(
         first = sync(roots)
         told = {(s.path, s.reason) for s in first.skipped}
         for skipped in first.skipped:
-            _warn(f"skipped {skipped.path}: {skipped.reason}")
+            warn(f"skipped {skipped.path}: {skipped.reason}")
         echo(first.summary())
-        _warn(f"watching {', '.join(str(r) for r in roots)} (Ctrl-C to stop)")
+        if on_start is not None:
+            on_start(first)
+        if own_terminal:
+            _warn(f"watching {', '.join(str(r) for r in roots)} (Ctrl-C to stop)")
         pending: list[Path] = []
         caught_up = False
         for changes in watchfiles.watch(
@@ -154,14 +163,14 @@ def watch_paths(
                 # The watcher starts after the first sync: a file written meanwhile is
                 # caught by one more (sha256-cheap) sync, reported only if it changed anything.
                 caught_up = True
-                pending = _sync_batch(roots, sync, echo, on_batch, told, quiet=True)
+                pending = _sync_batch(roots, sync, echo, on_batch, told, warn, quiet=True)
             else:
                 pending = _merge(pending, affected_roots(roots, {p for _, p in changes}))
-                pending = _sync_batch(pending, sync, echo, on_batch, told)
+                pending = _sync_batch(pending, sync, echo, on_batch, told, warn)
             while pending and not stop.is_set():
                 # Another writer held the store: try again shortly, changes or not.
                 stop.wait(BUSY_RETRY_S)
-                pending = _sync_batch(pending, sync, echo, on_batch, told)
+                pending = _sync_batch(pending, sync, echo, on_batch, told, warn)
     return 0
 
 
@@ -171,6 +180,7 @@ def _sync_batch(
     echo: Callable[[str], None],
     on_batch: Callable[[WatchBatch], None] | None,
     told: set[tuple[str, str]],
+    warn: Callable[[str], None],
     *,
     quiet: bool = False,
 ) -> list[Path]:
@@ -183,11 +193,11 @@ def _sync_batch(
     try:
         report = sync(targets)
     except StoreBusyError as exc:
-        _warn(f"{describe(exc)}; trying again")
+        warn(f"{describe(exc)}; trying again")
         return targets
     except VeilleError as exc:
         # A folder emptied without --prune, a vanished folder: say so and keep watching.
-        _warn(f"veille: error: {describe(exc)}")
+        warn(f"veille: error: {describe(exc)}")
         return []
     if quiet and not (report.added or report.updated or report.deleted):
         return []
@@ -195,7 +205,7 @@ def _sync_batch(
         # Each sync walks the whole folder: say once that a file is skipped, not every batch.
         if (skipped.path, skipped.reason) not in told:
             told.add((skipped.path, skipped.reason))
-            _warn(f"skipped {skipped.path}: {skipped.reason}")
+            warn(f"skipped {skipped.path}: {skipped.reason}")
     echo(batch_line(report))
     if on_batch is not None:
         on_batch(WatchBatch(tuple(targets), report))

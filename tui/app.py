@@ -9,7 +9,9 @@ non-zero with one line, never Textual's traceback with locals (they can hold API
 The app owns the state the chat does not: the assistant's lifecycle (`state`, an
 `AssistantState`: loading, ready or failed) and the ingest run (`ingest`), both reactives the
 chat screen is bound to (attributes down); workers report with messages (up). Ingests run from
-here, through `tui.ingest_worker`, and reopen the store when they finish.
+here, through `tui.ingest_worker`, and reopen the store when they finish. With the `ingest.watch`
+setting the app also runs the background watcher (`tui.watch_worker`) once the store is open,
+counts what it adds (`watching`, bound to the chat too), and stops it before it exits.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from textual.binding import Binding
 from textual.reactive import var
 
 from assistant.errors import describe
+from assistant.export import literal
 from tui.ingest_worker import (
     IngestFailed,
     IngestFinished,
@@ -36,6 +39,8 @@ from tui.ingest_worker import (
 from tui.messages import AssistantFailed, AssistantLoaded, AssistantState, ModelWarmed
 from tui.screens.chat import ChatScreen
 from tui.screens.folder import AddFolderScreen
+from tui.watch_worker import WatchHandle, WatchStopped, WatchSynced, WatchTally, WatchWarned
+from tui.watch_worker import start_watch as start_watcher
 from tui.widgets.ingest_progress import IngestRun
 
 if TYPE_CHECKING:
@@ -48,6 +53,7 @@ if TYPE_CHECKING:
 
     from assistant.answer import Assistant
     from assistant.conversations import History
+    from assistant.filters import Filters
     from assistant.settings import Settings
 
 
@@ -62,11 +68,22 @@ class VeilleApp(App[None]):
     """The assistant's lifecycle; the chat screen is bound to it."""
     ingest: var[IngestRun | None] = var(None, init=False)
     """The ingest run under way, if any; the chat screen's progress line is bound to it."""
+    watching: var[WatchTally | None] = var(None, init=False)
+    """What the background watcher changed since the chat opened (None: not watching)."""
 
-    def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        assistant: Assistant | None = None,
+        *,
+        filters: Filters | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self._given = assistant
+        self._start_filters = filters  # App._filters is Textual's own
+        self._watcher: WatchHandle | None = None
+        self._watch_started = False
         self.embeddings: Embeddings | None = assistant.embeddings if assistant is not None else None
         """The embedding model, shared by every assistant the app builds and by ingests."""
         self.history: History | None = None
@@ -99,8 +116,8 @@ class VeilleApp(App[None]):
 
     def get_default_screen(self) -> ChatScreen:
         """The chat is the app's only base screen; it renders the app's state."""
-        chat = ChatScreen(self.settings, self.history)
-        return chat.data_bind(VeilleApp.state, VeilleApp.ingest)
+        chat = ChatScreen(self.settings, self.history, filters=self._start_filters)
+        return chat.data_bind(VeilleApp.state, VeilleApp.ingest, VeilleApp.watching)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's commands, and the app's own (they have no key)."""
@@ -124,8 +141,14 @@ class VeilleApp(App[None]):
         # status line to land on.
         self.call_after_refresh(self._load, self._given)
 
-    def on_unmount(self) -> None:
-        """Close the history file."""
+    async def on_unmount(self) -> None:
+        """Stop the watcher and close the history file.
+
+        The watcher ends after the sync under way, so the write lock is free once the app exits.
+        """
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            await watcher.close()
         if self.history is not None:
             self.history.close()
 
@@ -199,6 +222,12 @@ class VeilleApp(App[None]):
             self.notify(message.note, title="Model unavailable", severity="warning", timeout=10)
         if first:
             self._warm_up(message.assistant)
+        if self.settings.ingest.watch and not self._watch_started:
+            self._watch_started = True
+            self.watching = WatchTally()
+            self._watcher = start_watcher(
+                self, message.assistant, settings=self.settings, embeddings=self.embeddings
+            )
 
     def on_assistant_failed(self, message: AssistantFailed) -> None:
         """Say why the chat cannot answer, and what to do."""
@@ -288,6 +317,29 @@ class VeilleApp(App[None]):
         self.ingest = None
         self.notify(message.error, title="Ingest failed", severity="error", timeout=10)
 
+    # -- the background watcher ----------------------------------------------------------------
+
+    def on_watch_synced(self, message: WatchSynced) -> None:
+        """Count what the watcher changed; answer on the new index when it changed anything."""
+        report = message.report
+        self.watching = (self.watching or WatchTally()).plus(report)
+        if report.added or report.updated or report.deleted:
+            self.reload_assistant()
+
+    def on_watch_warned(self, message: WatchWarned) -> None:
+        """A file skipped, a busy store, a folder that could not be synced."""
+        line = literal(message.line)  # a file name's control characters, made visible
+        self.notify(line, title="Watch", severity="warning", timeout=8, markup=False)
+
+    def on_watch_stopped(self, message: WatchStopped) -> None:
+        """The watcher ended: say why, unless it was asked to."""
+        self._watcher = None
+        self.watching = None
+        if message.error is not None:
+            self.notify(
+                message.error, title="Watch stopped", severity="error", timeout=10, markup=False
+            )
+
     # -- crashes ---------------------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
@@ -345,13 +397,21 @@ def _extractive_copy(assistant: Assistant) -> Assistant:
     )
 
 
-def build_app(settings: Settings, assistant: Assistant | None = None) -> VeilleApp:
-    """The chat app for these settings; `assistant` is built in the background if not given."""
-    return VeilleApp(settings, assistant)
+def build_app(
+    settings: Settings, assistant: Assistant | None = None, *, filters: Filters | None = None
+) -> VeilleApp:
+    """The chat app for these settings; `assistant` is built in the background if not given.
+
+    Args:
+        settings: The configuration (`ingest.watch` starts the background watcher).
+        assistant: Who answers (tests); None builds one from the settings.
+        filters: The filter chosen at start (`veille chat --since …`), as if set in the dialog.
+    """
+    return VeilleApp(settings, assistant, filters=filters)
 
 
-def run_chat(settings: Settings) -> int:
+def run_chat(settings: Settings, filters: Filters | None = None) -> int:
     """Run the chat in the terminal; returns the exit code (non-zero after a crash)."""
-    app = build_app(settings)
+    app = build_app(settings, filters=filters)
     app.run()
     return app.return_code or 0

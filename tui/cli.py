@@ -118,6 +118,12 @@ def _parser() -> _Parser:
 
     p = sub.add_parser("chat", parents=[common], help="the terminal chat (default)")
     p.add_argument("--mode", choices=MODE_CHOICES, help="answerer")
+    add_filter_flags(p)
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep the store in sync with its folders in the background (setting ingest.watch)",
+    )
 
     sub.add_parser("status", parents=[common], help="show the store and the model in use")
 
@@ -400,13 +406,16 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
+    filters = filters_from_args(args)  # a bad date fails here, before the screen is taken
     settings = _settings(args, mode=getattr(args, "mode", None))
+    if getattr(args, "watch", False):
+        settings = settings.with_section("ingest", watch=True)
     try:
         from tui.app import run_chat
     except ImportError:
         print("veille: the chat is not available yet; asking the sample question instead")
         return main(["ask", SAMPLE_QUESTION])
-    return run_chat(settings)
+    return run_chat(settings, filters)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 The screen owns the conversation (its finished answers and its id in the history) and the
 workers that answer (`Assistant.stream` in a thread; a new question or Esc cancels it) and fetch
 a cited document. It is handed down what it does not own: the settings and the history when it
-is made, then the app's `AssistantState` and ingest run as bound reactives it renders. It never
-builds a client itself. Hand-offs (clipboard, editor, export, eval set) are `tui.handoff`'s.
+is made (and the filter chosen on the command line), then the app's `AssistantState`, ingest run
+and watcher's tally as bound reactives it renders. It never builds a client itself. Hand-offs
+(clipboard, editor, export, eval set) are `tui.handoff`'s.
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ if TYPE_CHECKING:
 
     from assistant.answer import Assistant, Turn
     from assistant.conversations import History
+    from assistant.filters import Filters
     from assistant.settings import Settings
     from assistant.types import Answer
+    from tui.watch_worker import WatchTally
     from tui.widgets.document_viewer import DocumentViewer
     from tui.widgets.message import ChatMessage
     from tui.widgets.sources_pane import SourcesPane
@@ -63,9 +66,14 @@ class ChatScreen(FilteredScreen):
     """Bound to the app's: the assistant's lifecycle."""
     ingest: var[IngestRun | None] = var(None)
     """Bound to the app's: the ingest run under way, if any."""
+    watching: var[WatchTally | None] = var(None, init=False)
+    """Bound to the app's: what the background watcher changed, if it runs."""
 
-    def __init__(self, settings: Settings, history: History | None) -> None:
+    def __init__(
+        self, settings: Settings, history: History | None, *, filters: Filters | None = None
+    ) -> None:
         super().__init__()
+        self.chosen_filters = filters if filters is not None and filters.active else None
         self.settings = settings
         self.history = history
         """Where conversations are saved (None: the file could not be opened)."""
@@ -89,6 +97,8 @@ class ChatScreen(FilteredScreen):
 
     def on_mount(self) -> None:
         """Start in the prompt: the chat is usable before the store opens."""
+        if self.chosen_filters is not None:
+            self._show_filters()  # chosen on the command line
         self.prompt.focus()
 
     @property
@@ -145,6 +155,10 @@ class ChatScreen(FilteredScreen):
         elif self._active is not None:
             self._active.fail(state.error or "The assistant is not available.")
             self._active = None
+
+    def watch_watching(self, tally: WatchTally | None) -> None:
+        """Show what the watcher added ("3 new articles"), or nothing when it does not run."""
+        self.status.watch_text = tally.line() if tally is not None else ""
 
     # -- asking ---------------------------------------------------------------------------------
 

@@ -2,12 +2,15 @@
 
 The text is the store's copy of the loaded document, the one citation offsets refer to, so
 `text[start:end]` is exactly the quote. It is rendered as `rich.text.Text` with control
-characters made visible: markup or ANSI escapes inside a document show as written.
+characters made visible: markup or ANSI escapes inside a document show as written. Its title
+names the document as the sources pane does: its title and date when known, then its file; when
+that is too long for the frame, the file and the span are repeated under the text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -34,6 +37,29 @@ class Shown:
     passage: tuple[int, int] | None = None
     n: int | None = None
     """The citation number the document was opened for."""
+    title: str = ""
+    """The document's title, "" if unknown."""
+    date: str = ""
+    """The document's publication date, ISO cut to its precision, "" if unknown."""
+
+
+def known_title(title: str, source: str) -> str:
+    """The title, or "" when it is only the file's name (ingest's fallback) or unknown."""
+    title = " ".join(title.split())
+    name = PurePath(source)
+    return "" if title in ("", name.name, name.stem) else title
+
+
+def document_heading(title: str, iso_date: str, source: str) -> str:
+    """A document named for a reader: "Les cinq points d'Alibaba · 2017-11-22", else its file.
+
+    The file stays at the end when a title is shown ("… · 2017-11-22 — 2017/alibaba.txt"), so
+    the file opened is never in doubt. Control characters are made visible.
+    """
+    named = known_title(title, source)
+    if named:
+        return literal(" · ".join(p for p in (named, iso_date) if p) + f" — {source}")
+    return literal(" · ".join(p for p in (source, iso_date) if p))
 
 
 class DocumentViewer(VerticalScroll, can_focus=True):
@@ -45,6 +71,9 @@ class DocumentViewer(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.shown: Shown | None = None
         self.border_title = "Document"
+        self._where = ""
+        """The file and span of the document shown, for the subtitle when the title is cut."""
+        self._title_cells = 0
 
     def compose(self) -> ComposeResult:
         """The document's text."""
@@ -61,11 +90,18 @@ class DocumentViewer(VerticalScroll, can_focus=True):
             text.stylize(quote_style, start, end)
         self.query_one("#document-body", Static).update(text)
         first = shown.quotes[0] if shown.quotes else shown.passage
-        if first is not None:
-            self.border_title = f"{literal(shown.source)} · characters {first[0]}–{first[1]}"
-        else:
-            self.border_title = literal(shown.source)
+        heading = document_heading(shown.title, shown.date, shown.source)
+        span = f" · characters {first[0]}–{first[1]}" if first is not None else ""
+        title = Content(heading + span)  # a title's brackets are text, not markup
+        self.border_title = title
+        self._title_cells = title.cell_length
+        self._where = literal(shown.source) + span if known_title(shown.title, shown.source) else ""
+        self._fit_subtitle()
         self.call_after_refresh(self._scroll_to_span)
+
+    def _fit_subtitle(self) -> None:
+        cut = self._title_cells > self.size.width - 4  # the frame's corners and padding
+        self.border_subtitle = Content(self._where) if self._where and cut else None
 
     def show_citation(self, answer: Answer, n: int, text: str | None) -> None:
         """Show the document of `answer`'s passage n, its verified quotes highlighted.
@@ -89,6 +125,8 @@ class DocumentViewer(VerticalScroll, can_focus=True):
                 quotes=quotes,
                 passage=(passage.chunk.start, passage.chunk.end),
                 n=n,
+                title=passage.chunk.title,
+                date=passage.chunk.date,
             )
         )
 
@@ -101,6 +139,8 @@ class DocumentViewer(VerticalScroll, can_focus=True):
         """Show nothing (a new conversation)."""
         self.shown = None
         self.border_title = "Document"
+        self._where = ""
+        self._fit_subtitle()
         self.query_one("#document-body", Static).update(
             Text("Pick a source to read it here.", style="dim")
         )
@@ -108,7 +148,9 @@ class DocumentViewer(VerticalScroll, can_focus=True):
     def show_missing(self, source: str) -> None:
         """The store has no text for this document (removed since the answer was given)."""
         self.shown = None
-        self.border_title = literal(source)
+        self.border_title = Content(literal(source))
+        self._where = ""
+        self._fit_subtitle()
         self.query_one("#document-body", Static).update(
             Text(f"{literal(source)} is no longer in the store.", style="italic")
         )
@@ -132,6 +174,7 @@ class DocumentViewer(VerticalScroll, can_focus=True):
 
     def on_resize(self) -> None:
         """Keep the quote in view when the pane changes size (wrapping moves it)."""
+        self._fit_subtitle()
         if self.shown is not None:
             self.call_after_refresh(self._scroll_to_span)
 

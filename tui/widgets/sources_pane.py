@@ -1,4 +1,7 @@
-"""The sources pane: the passages of the selected answer, their files and what each is cited for.
+"""The sources pane: the passages of the selected answer, their documents, what each is cited for.
+
+Each passage is named by its document's title and date when ingest found them ("Les cinq points
+d'Alibaba · 2017-11-22", the file under it), else by its file name.
 
 Selecting an entry (Enter, click, or a number key on the screen) posts `CitationSelected`; the
 screen then opens the document at the cited span.
@@ -15,13 +18,14 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from assistant.export import literal
 from assistant.text import shorten
 from tui.messages import CitationSelected
+from tui.widgets.document_viewer import known_title
 
 if TYPE_CHECKING:
     from assistant.types import Answer
 
 
 class SourcesPane(OptionList):
-    """One option per passage: `[n] file`, then the quote it supports (or the passage's start)."""
+    """One option per passage: `[n] title · date` (or file), then the quote it supports."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
@@ -39,7 +43,10 @@ class SourcesPane(OptionList):
         for p in answer.passages:
             line = Text()
             line.append(f"[{p.n}] ", style="bold")
-            line.append(literal(p.source), style="underline" if p.n in cited else "")
+            title = known_title(p.chunk.title, p.source)
+            line.append(literal(title or p.source), style="underline" if p.n in cited else "")
+            if p.chunk.date:
+                line.append(f" · {literal(p.chunk.date)}")
             if p.also_in:
                 others = len(p.also_in)
                 line.append(f"  also in {others} other source{'s' if others > 1 else ''}")
@@ -48,6 +55,9 @@ class SourcesPane(OptionList):
                 snippet = cited[p.n].quote
             else:
                 snippet = p.chunk.text
+            if title:
+                line.append("\n    ")
+                line.append(literal(p.source), style="italic")
             line.append("\n")
             line.append(literal(shorten(snippet, 110)), style="dim")
             options.append(Option(line, id=f"passage-{p.n}"))

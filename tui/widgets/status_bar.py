@@ -1,4 +1,4 @@
-"""The status line: answerer, model, store and its size, the last timings, what is loading."""
+"""The status line: answerer, model, store and its size, the last timings, filter, watcher, load."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ class StatusBar(Static):
     timings: reactive[Timings | None] = reactive(None)
     filter_text: reactive[str] = reactive("")
     """The filter in use ("filter: since 2017-01-01"), or empty (tui/filter_state.py)."""
+    watch_text: reactive[str] = reactive("")
+    """What the background watcher added ("3 new articles", tui/watch_worker.py), or empty."""
     activity: reactive[str] = reactive("opening the store…")
     """What is loading right now ("loading model…"), or empty."""
 
@@ -47,7 +49,7 @@ class StatusBar(Static):
             self.activity = "loading model…" if state.warming else ""
 
     def render(self) -> Text:
-        """Mode and model · store and counts · last timings · activity."""
+        """Mode and model · store and counts · last timings · filter · watcher · activity."""
         parts: list[Text] = []
         if self.mode:
             model = literal(self.model)
@@ -74,6 +76,8 @@ class StatusBar(Static):
             )
         if self.filter_text:
             parts.append(Text(self.filter_text, style="bold"))
+        if self.watch_text:
+            parts.append(Text(self.watch_text))
         if self.activity:
             parts.append(Text(self.activity, style="italic"))
         return Text(" │ ").join(parts)
