@@ -26,6 +26,7 @@ from assistant.llm import model_error
 from assistant.prompts import (
     LANGUAGE_NAMES,
     PASSAGE_FORMAT,
+    READER_SYSTEM_PROMPT,
     REFUSAL,
     REFUSAL_MARKER,
     REWRITE_SYSTEM_PROMPT,
@@ -346,6 +347,9 @@ class Assistant:
     ) -> Iterator[Event]:
         from langchain_core.messages import AIMessageChunk, HumanMessage, SystemMessage
 
+        if self.settings.generation.style == "reader":
+            yield from self._read(base, evidence, language, started, check)
+            return
         question = base.standalone_question or base.question
         prompt, shown = self.build_prompt(question, evidence, language)
         messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(prompt)]
@@ -407,6 +411,69 @@ class Assistant:
             citations=verified.citations,
             notes=verified.notes,
         )
+        final = self._checked(final)
+        yield AnswerReady(replace(final, timings=replace(final.timings, total=_ms(started))))
+
+    def _read(
+        self,
+        base: Answer,
+        evidence: list[Evidence],
+        language: str,
+        started: float,
+        check: Answerability,
+    ) -> Iterator[Event]:
+        """The model as a reader (`assistant/reader.py`): it picks the sentence that answers."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        from assistant import reader
+
+        question = base.standalone_question or base.question
+        generation = self.settings.generation
+        sentences = reader.choices(
+            evidence, chars=generation.reader_chars, most=generation.reader_sentences
+        )
+        prompt = reader.prompt(question, sentences)
+        messages = [SystemMessage(READER_SYSTEM_PROMPT), HumanMessage(prompt)]
+        try:
+            reply = self.llm.bind(response_format=reader.response_format(len(sentences))).invoke(
+                messages
+            )
+        except Exception as exc:
+            error = model_error(exc, self.generator)
+            if error is None:
+                raise
+            raise error from None
+        raw = reply.content if isinstance(reply.content, str) else ""
+        usage = getattr(reply, "usage_metadata", None) or {}
+        done = _ms(started)
+        generated = replace(
+            base,
+            mode=self.generator.mode,
+            model=self.generator.model,
+            prompt=f"{READER_SYSTEM_PROMPT}\n\n{prompt}",
+            prompt_tokens=int(usage["input_tokens"]) if usage.get("input_tokens") else None,
+            timings=Timings(retrieve=base.timings.retrieve, first_token=done, total=0.0),
+        )
+        reading = reader.parse(raw, sentences)
+        if reading is not None and reading.sentence is None:
+            yield AnswerReady(
+                self._refused(generated, language, started, "the model found no answer")
+            )
+            return
+        notes: tuple[str, ...] = ()
+        chosen = reading.sentence if reading is not None else None
+        if chosen is None or (
+            check.checks and not check.cited_answer_gives([chosen.citation()], base.passages)
+        ):
+            # An unreadable reply, or a sentence that does not give what is asked: the
+            # answering sentence the checks put first stands instead.
+            chosen, span = evidence[0], ""
+            notes = ("the model's choice did not give what was asked; the best sentence is shown",)
+        else:
+            span = reading.span if reading is not None else ""
+        text = reader.answer_text(reader.Reading(chosen, span))
+        yield TokenStreamed(text)
+        final = replace(generated, text=text, citations=(chosen.citation(),), notes=notes)
         final = self._checked(final)
         yield AnswerReady(replace(final, timings=replace(final.timings, total=_ms(started))))
 

@@ -205,7 +205,9 @@ def topic_name(sentence: str, question: str, document: str = "") -> str | None:
         word = match.group()
         if not word[0].isupper() or fold(word) in STOP_WORDS:
             continue
-        if any(fold(w.group()) in _PLACE_WORDS for w in words[max(i - 2, 0) : i]):
+        before = [fold(w.group()) for w in words[max(i - 2, 0) : i]]
+        # "Quant à JD.com, …" introduces a topic; "à Pékin", "en Chine" say where.
+        if before != ["quant", "a"] and any(w in _PLACE_WORDS for w in before):
             continue
         if i == 0 and (
             fold(word) in _OPENERS

@@ -261,3 +261,17 @@ class GenerationSettings(Section):
         "it: ~50 prompt tokens/s on 2 cores for the local model).",
     )
     timeout_s: float = Field(default=120.0, gt=0, description="Request timeout, seconds.")
+    style: Literal["writer", "reader"] = Field(
+        default="writer",
+        description="How the model answers a fact question: 'writer' writes 1-3 cited "
+        "sentences from the evidence; 'reader' picks the evidence sentence that answers and "
+        "its short answer (a JSON reply), and the document's sentence is shown.",
+    )
+    reader_sentences: int = Field(
+        default=6, ge=1, le=20, description="Evidence sentences numbered for the reader."
+    )
+    reader_chars: int = Field(
+        default=900,
+        ge=100,
+        description="Characters of evidence sentences put before the reader (prefill time).",
+    )

@@ -31,6 +31,7 @@ def test_the_sentence_topic_is_a_name_among_its_first_words():
     assert topic_name(APP, "En combien de minutes Hema livre-t-il ?", DOCUMENT) is None
     # A place is where, not who: "En Chine, …" is about nobody in particular.
     assert topic_name("En Chine, les ventes en ligne progressent.", "Combien ?") is None
+    assert topic_name("Quant à JD.com, il teste deux magasins.", "Combien ?") == "JD.com"
     # The question's own name is not "someone else".
     assert topic_name(HEMA, "Combien de magasins Hema a-t-il ouverts ?") is None
 
