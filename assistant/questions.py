@@ -52,7 +52,8 @@ _QUANTITY_FOCUSED: Final = (
 
 
 _SHARE: Final = re.compile(
-    r"\b(?:quelle part|quel pourcentage|quelle proportion|what share|what percentage|"
+    r"\b(?:quelle part|quel pourcentage|quelle proportion|quelle participation|what share|"
+    r"what percentage|what stake|how big a stake|"
     r"what proportion|how much of|(?:quel|quelle) (?:est|etait) (?:la |le )?"
     r"(?:part|pourcentage|proportion|taux)|what (?:is|was) the (?:share|percentage|proportion|"
     r"rate)|market share)\b"

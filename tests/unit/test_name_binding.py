@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.grounding import figures, names_bound, topic_name
-from assistant.questions import question_names, subject_names
+from assistant.questions import expect, question_names, subject_names
 
 PINGDUODUO = (
     "Pingduoduo, un autre rival du groupe, a levé courant avril 3 milliards de dollars dans le "
@@ -96,3 +96,8 @@ def test_the_text_before_stops_at_a_sentence_about_someone_else():
 def test_a_capitalised_opener_is_not_a_topic():
     assert topic_name("Bien sûr, on y trouve les mêmes rayons.", "Combien ?", DOCUMENT) is None
     assert topic_name("Celle-ci permet d'obtenir des détails.", "Combien ?", DOCUMENT) is None
+
+
+def test_a_stake_is_a_share():
+    assert expect("What stake in Huitongda does Alibaba get?").share
+    assert expect("Quelle participation Alibaba prend-il dans Huitongda ?").share
