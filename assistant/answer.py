@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,6 @@ from assistant.llm import model_error
 from assistant.prompts import (
     LANGUAGE_NAMES,
     PASSAGE_FORMAT,
-    READER_SYSTEM_PROMPT,
     REFUSAL,
     REFUSAL_MARKER,
     REWRITE_SYSTEM_PROMPT,
@@ -356,7 +356,7 @@ class Assistant:
         pieces: list[str] = []
         first_token: float | None = None
         prompt_tokens: int | None = None
-        try:
+        with _model_errors(self.generator):
             for chunk in self.llm.stream(messages):
                 usage = chunk.usage_metadata if isinstance(chunk, AIMessageChunk) else None
                 if usage and usage.get("input_tokens"):
@@ -368,11 +368,6 @@ class Assistant:
                     first_token = _ms(started)
                 pieces.append(piece)
                 yield TokenStreamed(piece)
-        except Exception as exc:
-            error = model_error(exc, self.generator)
-            if error is None:
-                raise
-            raise error from None
         raw = "".join(pieces).strip()
         timings = Timings(retrieve=base.timings.retrieve, first_token=first_token, total=0.0)
         generated = replace(
@@ -423,38 +418,26 @@ class Assistant:
         check: Answerability,
     ) -> Iterator[Event]:
         """The model as a reader (`assistant/reader.py`): it picks the sentence that answers."""
-        from langchain_core.messages import HumanMessage, SystemMessage
-
         from assistant import reader
 
-        question = base.standalone_question or base.question
         generation = self.settings.generation
-        sentences = reader.choices(
-            evidence, chars=generation.reader_chars, most=generation.reader_sentences
-        )
-        prompt = reader.prompt(question, sentences)
-        messages = [SystemMessage(READER_SYSTEM_PROMPT), HumanMessage(prompt)]
-        try:
-            reply = self.llm.bind(response_format=reader.response_format(len(sentences))).invoke(
-                messages
+        with _model_errors(self.generator):
+            reply = reader.read(
+                self.llm,
+                base.standalone_question or base.question,
+                evidence,
+                chars=generation.reader_chars,
+                most=generation.reader_sentences,
             )
-        except Exception as exc:
-            error = model_error(exc, self.generator)
-            if error is None:
-                raise
-            raise error from None
-        raw = reply.content if isinstance(reply.content, str) else ""
-        usage = getattr(reply, "usage_metadata", None) or {}
-        done = _ms(started)
         generated = replace(
             base,
             mode=self.generator.mode,
             model=self.generator.model,
-            prompt=f"{READER_SYSTEM_PROMPT}\n\n{prompt}",
-            prompt_tokens=int(usage["input_tokens"]) if usage.get("input_tokens") else None,
-            timings=Timings(retrieve=base.timings.retrieve, first_token=done, total=0.0),
+            prompt=reply.prompt,
+            prompt_tokens=reply.prompt_tokens,
+            timings=Timings(retrieve=base.timings.retrieve, first_token=_ms(started), total=0.0),
         )
-        reading = reader.parse(raw, sentences)
+        reading = reply.reading
         if reading is not None and reading.sentence is None:
             yield AnswerReady(
                 self._refused(generated, language, started, "the model found no answer")
@@ -540,6 +523,18 @@ class Assistant:
             citations=tuple(good),
             notes=(*answer.notes, f"{dropped} citation(s) dropped: {OFFSETS_CHANGED}"),
         )
+
+
+@contextmanager
+def _model_errors(generator: Generator) -> Iterator[None]:
+    """Turn a model client's failure into the `VeilleError` that says which setting to fix."""
+    try:
+        yield
+    except Exception as exc:
+        error = model_error(exc, generator)
+        if error is None:
+            raise
+        raise error from None
 
 
 def _ms(started: float) -> float:

@@ -18,11 +18,14 @@ from typing import TYPE_CHECKING, Any, Final
 from assistant.analysis import fold
 from assistant.prompts import (
     READER_SENTENCE_FORMAT,
+    READER_SYSTEM_PROMPT,
     READER_USER_PROMPT,
     fenced,
 )
 
 if TYPE_CHECKING:
+    from langchain_core.language_models.chat_models import BaseChatModel
+
     from assistant.evidence import Evidence
 
 
@@ -106,3 +109,28 @@ def answer_text(reading: Reading) -> str:
     if span and len(span) < len(sentence) and fold(span) in fold(sentence):
         return f"{span[0].upper()}{span[1:]} — {cited}"
     return cited
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One reading: what the model chose, the prompt it read, its size in tokens."""
+
+    reading: Reading | None
+    prompt: str
+    prompt_tokens: int | None
+
+
+def read(
+    llm: BaseChatModel, question: str, evidence: Sequence[Evidence], *, chars: int, most: int
+) -> Reply:
+    """Ask the model which of the best evidence sentences answers `question`."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    sentences = choices(evidence, chars=chars, most=most)
+    user = prompt(question, sentences)
+    bound = llm.bind(response_format=response_format(len(sentences)))
+    reply = bound.invoke([SystemMessage(READER_SYSTEM_PROMPT), HumanMessage(user)])
+    raw = reply.content if isinstance(reply.content, str) else ""
+    usage = getattr(reply, "usage_metadata", None) or {}
+    tokens = int(usage["input_tokens"]) if usage.get("input_tokens") else None
+    return Reply(parse(raw, sentences), f"{READER_SYSTEM_PROMPT}\n\n{user}", tokens)
