@@ -200,7 +200,16 @@ class Assistant:
             listed = answer_corpus_question(
                 standalone, self.store, self.keywords, self.settings, filters
             )
-            if listed is not None:
+            if (
+                listed is not None
+                and listed.refused
+                and not self.keywords.unknown_names(standalone)
+            ):
+                # No document holds the subject as written, though the corpus has its names
+                # ("Alibaba's logistics" over French text): what the passages say about it is a
+                # summary, refused like any other if they are weak.
+                kind = "summary"
+            elif listed is not None:
                 listed = replace(
                     listed,
                     question=question,
