@@ -9,11 +9,10 @@ answer's cited quotes give what was asked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.grounding import gives, mentions, mentions_any, names_bound
+from assistant.grounding import gives, mentions, mentions_any, names_bound, years_in
 from assistant.questions import Expectation, expect, question_names, subject_names
 from assistant.structure import is_heading
 from assistant.text import sentence_spans
@@ -25,9 +24,6 @@ if TYPE_CHECKING:
     from assistant.settings import GroundingSettings
     from assistant.store import Store
     from assistant.types import Citation, Passage
-
-
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 class Answerability:
@@ -42,6 +38,7 @@ class Answerability:
         self.store = store
         self.keywords = keywords
         self.expectation: Expectation = expect(question)
+        self.subjects = subject_names(question)
         self._documents: dict[str, str] = {}  # texts read for the names check
         self._spans: dict[str, list[tuple[int, int]]] = {}
         # Verdicts per sentence: the ordering and the refusal ask about the same sentences.
@@ -149,9 +146,8 @@ class Answerability:
         # A "who" answer is itself a name, the sentence's topic: binding the question's names
         # to the sentence would refuse it; those keep the document-wide names check.
         if self.policy.names_scope == "bound" and self.expectation.kind not in ("who", "name"):
-            groups = subject_names(self.question)
-            if groups and not names_bound(
-                groups,
+            if self.subjects and not names_bound(
+                self.subjects,
                 text,
                 self.question,
                 earlier=self._earlier(passage, start),
@@ -169,7 +165,7 @@ class Answerability:
             )
         if self.policy.names_scope == "bound":
             # Every name of a "who" question in the answer's article, not just one of them.
-            names = [name for group in subject_names(self.question) for name in group[:1]]
+            names = [name for group in self.subjects for name in group[:1]]
             if names and not mentions(
                 names, self._document(passage), fuzzy=self.policy.fuzzy_names
             ):
@@ -189,11 +185,11 @@ class Answerability:
         The year may be in the sentence, the few before it, or the article's date; a figure of
         another year answers another question.
         """
-        years = set(_YEAR.findall(self.question))
+        years = years_in(self.question)
         if not years:
             return True
         around = " ".join([text, *self._earlier(passage, start, limit=3), passage.chunk.date])
-        return years <= set(_YEAR.findall(around))
+        return years <= years_in(around)
 
     def _document(self, passage: Passage) -> str:
         doc_id = passage.chunk.doc_id
@@ -203,12 +199,10 @@ class Answerability:
 
     def _earlier(self, passage: Passage, start: int, limit: int = 12) -> list[str]:
         """The document's sentences before offset `start`, nearest first (at most `limit`)."""
-        doc_id = passage.chunk.doc_id
-        if doc_id not in self._spans:
-            self._spans[doc_id] = sentence_spans(self._document(passage))
-        text = self._documents[doc_id]
+        spans = self._sentences(passage)
+        text = self._documents[passage.chunk.doc_id]
         before: list[str] = []
-        for a, b in reversed([(a, b) for a, b in self._spans[doc_id] if b <= start]):
+        for a, b in reversed([(a, b) for a, b in spans if b <= start]):
             if len(before) == limit or is_heading(text, a, b):
                 break  # a new section starts: what came before it is about its own subject
             before.append(text[a:b])
@@ -216,10 +210,16 @@ class Answerability:
 
     def _lead(self, passage: Passage) -> str:
         """The article's title and first sentence: what the whole article is about."""
-        text = self._document(passage)
-        spans = sentence_spans(text[:2000])
+        spans = self._sentences(passage)
         end = spans[1][1] if len(spans) > 1 else (spans[0][1] if spans else 0)
-        return text[:end]
+        return self._documents[passage.chunk.doc_id][:end]
+
+    def _sentences(self, passage: Passage) -> list[tuple[int, int]]:
+        """The sentence spans of the passage's document, split once per document."""
+        doc_id = passage.chunk.doc_id
+        if doc_id not in self._spans:
+            self._spans[doc_id] = sentence_spans(self._document(passage))
+        return self._spans[doc_id]
 
     def _names_context(self, passage: Passage, start: int, end: int) -> str:
         scope = self.policy.names_scope

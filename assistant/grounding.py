@@ -129,6 +129,11 @@ def figures(sentence: str) -> list[Figure]:
     return found
 
 
+def years_in(text: str) -> set[str]:
+    """The years a text names ("en 2017", "in 2016")."""
+    return set(_YEAR.findall(text))
+
+
 def has_date(sentence: str) -> bool:
     """Whether a sentence states a date: a year, or a month name."""
     if _YEAR.search(sentence):
