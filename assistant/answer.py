@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from assistant.analysis import detect_language
 from assistant.answerable import Answerability
 from assistant.citations import verify
+from assistant.confidence import confidence
 from assistant.corpus import answer_corpus_question
 from assistant.coverage import LONG_KINDS, cover
 from assistant.evidence import Evidence, extractive_answer, score_sentences
@@ -225,8 +226,14 @@ class Assistant:
         retrieval = self.retriever.retrieve(standalone, k=k, filters=filters)
         policy = self.settings.grounding
         if kind in LONG_KINDS:
-            # The answer-type check asks one sentence for one fact; a list has many.
-            policy = policy.model_copy(update={"answer_type": False})
+            # The answer-type check asks one sentence for one fact; a list has many, and the
+            # confidence was calibrated on single facts.
+            policy = policy.model_copy(update={"answer_type": False, "min_confidence": 0.0})
+        elif self.generator.mode != "extractive":
+            # The confidence predicts whether the best sentence answers (it was fitted on
+            # extractive runs); a model reads several and its answer is verified on its own.
+            # Gating it cost right answers and saved no wrong one (evals/README.md).
+            policy = policy.model_copy(update={"min_confidence": 0.0})
         check = Answerability(standalone, policy, self.store, self.keywords)
         evidence = check.answering_first(
             score_sentences(standalone, retrieval.passages), retrieval.passages
@@ -234,6 +241,7 @@ class Assistant:
         language = detect_language(question)
         retrieve_ms = (time.perf_counter() - started) * 1000
         refusal_reason = check.refusal_reason(retrieval, evidence)
+        signals = check.signals(retrieval, evidence)
         base = Answer(
             question=question,
             text="",
@@ -244,6 +252,8 @@ class Assistant:
             standalone_question=standalone if standalone != question else None,
             timings=Timings(retrieve=retrieve_ms),
             kind=kind,
+            confidence=confidence(signals, policy.confidence_weights),
+            signals=signals.to_dict(),
         )
         if refusal_reason is not None or not evidence:
             refused = self._refused(base, language, started, refusal_reason or "no passage found")

@@ -3,8 +3,9 @@
 One `Answerability` per question holds what the question asks for (`questions.expect`) and the
 grounding policy, and decides three things every answerer uses: the reason to refuse before
 anything is generated (weak retrieval, names the corpus never mentions, no sentence that gives
-what is asked), the evidence order (sentences that answer first), and whether a generated
-answer's cited quotes give what was asked.
+what is asked, a calibrated confidence below the policy's floor), the evidence order
+(sentences that answer first), and whether a generated answer's cited quotes give what was
+asked.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.analysis import analyse, detect_language
+from assistant.confidence import Signals, confidence
 from assistant.grounding import gives, mentions, mentions_any, names_bound, years_in
 from assistant.questions import Expectation, expect, question_names, subject_names
 from assistant.structure import is_heading
@@ -72,7 +75,35 @@ class Answerability:
             top = evidence[: policy.answer_type_sentences]
             if not any(self._gives(ev.text, ev.passage, ev.start, ev.end, retrieved) for ev in top):
                 return f"no retrieved sentence gives {self.wanted()}"
+        if policy.min_confidence > 0:
+            score = confidence(self.signals(retrieval, evidence), policy.confidence_weights)
+            if score < policy.min_confidence:
+                return f"confidence {score:.2f} < {policy.min_confidence:.2f}"
         return None
+
+    def signals(self, retrieval: Retrieval, evidence: Sequence[Evidence]) -> Signals:
+        """What the best sentence and its passage say about answering right (`confidence`)."""
+        if not evidence:
+            return Signals(keyword_coverage=retrieval.keyword_coverage)
+        best = evidence[0]
+        asked = set(analyse(self.question))
+        wanted = max(len(asked), 1)
+        context = sentence_context(best.passage, best.start, best.end)
+        found = self.checks and self._gives(
+            best.text, best.passage, best.start, best.end, all_text(retrieval.passages)
+        )
+        return Signals(
+            keyword_coverage=retrieval.keyword_coverage,
+            evidence_score=best.score,
+            answer_type_checked=float(self.checks),
+            answer_type_found=float(found),
+            sentence_coverage=len(asked & set(analyse(best.text))) / wanted,
+            context_coverage=len(asked & set(analyse(context))) / wanted,
+            passage_similarity=best.passage.dense_similarity or 0.0,
+            passage_rank=1.0 / max(best.n, 1),
+            cross_language=float(detect_language(self.question) != detect_language(best.text)),
+            question_terms=float(len(asked)),
+        )
 
     def answering_first(
         self, evidence: list[Evidence], passages: Sequence[Passage]

@@ -10,9 +10,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from assistant.confidence import SIGNAL_NAMES, unknown_weights
 from assistant.types import ModeSetting
+
+DEFAULT_CONFIDENCE_WEIGHTS: dict[str, float] = {
+    "keyword_coverage": 0.2036,
+    "evidence_score": 2.1526,
+    "answer_type_checked": 0.2562,
+    "answer_type_found": 0.2562,
+    "sentence_coverage": 0.3856,
+    "context_coverage": 1.9231,
+    "passage_similarity": 1.5675,
+    "passage_rank": 1.3625,
+    "cross_language": 1.5853,
+    "question_terms": 0.3227,
+    "bias": -7.2271,
+}
+"""Fitted by `python -m evals.calibrate` on the sample set and a PIAF calibration split, in
+extractive mode (evals/README.md, "Calibrated confidence", gives the commands and the sweep)."""
 
 
 class Section(BaseModel):
@@ -193,6 +210,29 @@ class GroundingSettings(Section):
         description="A question's name matches a corpus word at this fuzzy similarity (0-100, "
         "rapidfuzz ratio) or more: misspellings and transliterations are not unknown names.",
     )
+    min_confidence: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="In extractive mode, a fact question whose evidence scores below this "
+        "calibrated confidence (`assistant/confidence.py`: the probability that the best "
+        "sentence answers it) is refused; 0 turns the check off. A model's answer is verified "
+        "on its own and is not gated.",
+    )
+    confidence_weights: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_CONFIDENCE_WEIGHTS),
+        description="The logistic weights of the confidence, one per signal plus 'bias', as "
+        "`python -m evals.calibrate` prints them from `veille eval --out` files.",
+    )
+
+    @field_validator("confidence_weights")
+    @classmethod
+    def _known_signals(cls, weights: dict[str, float]) -> dict[str, float]:
+        unknown = unknown_weights(weights)
+        if unknown:
+            msg = f"unknown signal(s) {', '.join(unknown)}; known: {', '.join(SIGNAL_NAMES)}, bias"
+            raise ValueError(msg)
+        return weights
 
 
 class CoverageSettings(Section):

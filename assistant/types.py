@@ -8,6 +8,7 @@ history keeps, and `from_dict()` reads it back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -201,6 +202,9 @@ class Answer:
         prompt_tokens: The prompt's token count, if known.
         kind: What kind of answer the question asked for (`assistant.kinds.QuestionKind`:
             "fact", "list", "summary", "comparison", "explanation" or "corpus").
+        confidence: The calibrated probability that the evidence answers right
+            (`assistant.confidence`), for a question that reached the evidence step.
+        signals: What that confidence was computed from, by name.
     """
 
     question: str
@@ -216,6 +220,8 @@ class Answer:
     prompt: str | None = None
     prompt_tokens: int | None = None
     kind: str = "fact"
+    confidence: float | None = None
+    signals: Mapping[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The object `veille ask --json` prints (a public contract: keys are only added)."""
@@ -233,6 +239,8 @@ class Answer:
             "prompt_tokens": self.prompt_tokens,
             "prompt": self.prompt,
             "kind": self.kind,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "signals": None if self.signals is None else dict(self.signals),
         }
 
     @classmethod
@@ -252,6 +260,8 @@ class Answer:
             prompt=data.get("prompt"),
             prompt_tokens=data.get("prompt_tokens"),
             kind=str(data.get("kind") or "fact"),
+            confidence=data.get("confidence"),
+            signals=data.get("signals"),
         )
 
 

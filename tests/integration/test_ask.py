@@ -37,7 +37,10 @@ UNANSWERABLE = [
 
 @pytest.fixture
 def assistant(sample_settings: Settings) -> Assistant:
-    return Assistant(sample_settings)
+    # Citations and offsets are under test here, not the calibrated confidence: in extractive
+    # mode it refuses the "références" question (0.49 < 0.50), one of the right answers its
+    # default trades away (evals/README.md); tests/integration/test_confidence_gate.py tests it.
+    return Assistant(sample_settings.with_section("grounding", min_confidence=0.0))
 
 
 @pytest.mark.parametrize(("question", "source", "expected"), ANSWERABLE)
