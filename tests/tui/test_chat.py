@@ -150,6 +150,10 @@ async def test_inspector_shows_ranks_scores_and_the_exact_prompt(
         assert prompt == answer.prompt
         assert "<passages>" in prompt
         assert "tokens" in str(inspector.query_one("#inspector-prompt-heading").render())
+        assert answer.confidence is not None
+        line = str(inspector.query_one("#inspector-confidence").render())
+        assert f"confidence {answer.confidence:.2f}" in line
+        assert "answer type found 1" in line
         await pilot.press("escape")
         assert not isinstance(app.screen, InspectorScreen)
 

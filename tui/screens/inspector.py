@@ -1,8 +1,9 @@
 """The inspector: how the last answer was made, for readers who want to check the machinery.
 
 It shows the question after follow-up rewriting, every retrieved passage with its BM25 rank,
-dense rank, cosine similarity and fused score, the verification notes, the timings, and the exact
-prompt sent to the model with its token count. All text is rendered literally.
+dense rank, cosine similarity and fused score, the question's kind and the calibrated confidence
+with its signals, the verification notes, the timings, and the exact prompt sent to the model
+with its token count. All text is rendered literally.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ CHARS_PER_TOKEN = 4
 
 def _rank(rank: int | None) -> str:
     return "—" if rank is None else str(rank)
+
+
+def _confidence_line(answer: Answer) -> str:
+    """The calibrated confidence and the signals it weighed, on one line."""
+    signals = answer.signals or {}
+    shown = " · ".join(f"{name.replace('_', ' ')} {value:g}" for name, value in signals.items())
+    return f"{answer.kind} · confidence {answer.confidence:.2f} ({shown})"
 
 
 class InspectorScreen(ModalScreen[None]):
@@ -63,6 +71,8 @@ class InspectorScreen(ModalScreen[None]):
                 ),
                 id="inspector-timings",
             )
+            if a.confidence is not None:
+                yield Static(Text(_confidence_line(a)), id="inspector-confidence")
             if a.notes:
                 yield Static(Text("Notes", style="bold"), classes="heading")
                 yield Static(Text(literal("\n".join(a.notes))), id="inspector-notes")
