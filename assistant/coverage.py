@@ -23,6 +23,7 @@ from assistant.structure import (
     asked_heading,
     continues,
     heading_with_sentence,
+    is_dateline,
     is_heading,
     numbered_points,
     paragraph_of,
@@ -498,6 +499,7 @@ def _makes_a_point(text: str) -> bool:
         len(text) >= MIN_SENTENCE
         and len(words) >= 4
         and "://" not in text
+        and not is_dateline(text)
         and sum(w[:1].isalpha() for w in words) >= len(words) / 2
     )
 
