@@ -29,7 +29,11 @@ _HEADING_LINE = re.compile(r"^[ \t]*(\S[^\n]*?)[ \t]*$", re.MULTILINE)
 _ANAPHOR = re.compile(
     r"^(?:celle-ci|celui-ci|ceux-ci|celles-ci|cette|cet|ces|il|elle|ils|elles|"
     r"l'enseigne|le groupe|l'entreprise|la societe|la solution|l'application|"
-    r"this|these|it|they|the company|the group)\b"
+    r"this|these|it|they|the company|the group|"
+    # Connectives: the sentence goes on with the previous one's point ("Néanmoins, l'accord
+    # de paix a été rejeté", "En effet, 352 013 voix ont été ajoutées").
+    r"neanmoins|cependant|toutefois|pourtant|en effet|mais|or|donc|ainsi|de plus|en outre|"
+    r"par ailleurs|d'ailleurs|c'est pourquoi|however|but|indeed|thus|moreover|yet)\b"
 )
 # A dateline, "7 octobre 2016, 9 h 07 UTC . –" or "June 3, 2017 —": what is left of the line
 # once its date and time words are taken out is punctuation.
