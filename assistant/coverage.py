@@ -409,7 +409,7 @@ def _comparison(
     if retrieve is not None:
         for side in sides:
             merged = merge_passages(
-                merged, retrieve(_without(question, side, sides), len(passages))
+                merged, retrieve(_without(question, side, sides), policy.passages)
             )
     points: list[Point] = []
     taken: set[tuple[str, int]] = set()
