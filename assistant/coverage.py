@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.analysis import analyse, fold
 from assistant.evidence import Evidence, score_sentences
+from assistant.points import Coverage, Point, keep_cited, merge_passages
 from assistant.selection import makes_a_point, mmr, spread
 from assistant.sides import comparison_sides
 from assistant.structure import (
@@ -33,7 +34,7 @@ from assistant.structure import (
 if TYPE_CHECKING:
     from assistant.sections import CoverageSettings
     from assistant.store import Store
-    from assistant.types import Chunk, Citation, Passage
+    from assistant.types import Passage
 
 LONG_KINDS = frozenset({"list", "summary", "comparison", "explanation"})
 """The question kinds answered as bullets, one per point."""
@@ -48,54 +49,6 @@ _SUMMARY_OF_ONE = re.compile(
     r"document|papier|story|piece)\b"
 )
 _FIGURES_WORDS = re.compile(r"\b(chiffres?|montants?|figures?|numbers?|amounts?|statisti\w*)\b")
-
-
-@dataclass(frozen=True, slots=True)
-class Point:
-    """One bullet: the sentence that makes it (the cited span) and its label, if any.
-
-    Attributes:
-        evidence: The cited span, exactly `document_text[start:end]`.
-        label: A heading the span starts with or belongs to, or the side of a comparison.
-        heading: Whether the span starts with `label` (a numbered point and its sentence).
-    """
-
-    evidence: Evidence
-    label: str = ""
-    heading: bool = False
-
-    def bullet(self) -> str:
-        """The Markdown bullet, cited: `- **label** : sentence [n]`."""
-        text = " ".join(self.evidence.text.split())
-        if not self.label:
-            return f"- {text} [{self.evidence.n}]"
-        head = " ".join(self.label.split())
-        if self.heading and text.startswith(head):  # the span starts with its own heading
-            rest = text[len(head) :].lstrip(" :—-")
-            text = f"**{head}** : {rest}" if rest else f"**{head}**"
-        else:
-            text = f"**{head}** : {text}"
-        return f"- {text} [{self.evidence.n}]"
-
-    def citation(self) -> Citation:
-        """The point's citation."""
-        return self.evidence.citation()
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """The points of one answer and the passages they cite (retrieved, and added for it)."""
-
-    points: tuple[Point, ...]
-    passages: tuple[Passage, ...]
-
-    def text(self) -> str:
-        """The answer as Markdown bullets, one line each."""
-        return "\n".join(p.bullet() for p in self.points)
-
-    def citations(self) -> tuple[Citation, ...]:
-        """One citation per bullet, in bullet order."""
-        return tuple(p.citation() for p in self.points)
 
 
 Retrieve = Callable[[str, int], Sequence["Passage"]]
@@ -229,7 +182,7 @@ def _with_sections(
         )
         seen.update((chunk.doc_id, pt.evidence.start) for pt in added)
         points.extend(added or [Point(ev)])
-    return _keep_cited(points, merged, shown)
+    return keep_cited(points, merged, shown)
 
 
 def _asked_section(
@@ -258,7 +211,7 @@ def _asked_section(
     points, merged = _points_at(doc_id, text, spans, passages, store, label=text[start:end])
     if not points:
         return None
-    return _keep_cited(points, merged, len(passages))
+    return keep_cited(points, merged, len(passages))
 
 
 def _points_at(
@@ -283,24 +236,6 @@ def _points_at(
         passage = next(p for p in merged if p.chunk.chunk_id == home.chunk_id)
         points.append(Point(Evidence(passage, a, b, text[a:b], score), label=label))
     return points, merged
-
-
-def merge_passages(
-    passages: Sequence[Passage], more: Sequence[Passage | Chunk]
-) -> tuple[Passage, ...]:
-    """`passages`, then those of `more` not already there, numbered on from the last one."""
-    from assistant.types import Chunk, Passage
-
-    out = list(passages)
-    seen = {p.chunk.chunk_id or (p.chunk.doc_id, p.chunk.start) for p in out}
-    for item in more:
-        passage = Passage(n=0, chunk=item, score=0.0) if isinstance(item, Chunk) else item
-        key = passage.chunk.chunk_id or (passage.chunk.doc_id, passage.chunk.start)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(replace(passage, n=len(out) + 1))
-    return tuple(out)
 
 
 # -- the strategies ------------------------------------------------------------------------------
@@ -345,7 +280,7 @@ def _numbered(
                 )
             )
         if len(points) >= 3:
-            return _keep_cited(points, merged, len(passages))
+            return keep_cited(points, merged, len(passages))
     return None
 
 
@@ -393,7 +328,7 @@ def _summary_of_document(
         rest, budget - len(chosen), policy.diversity, policy.min_relevance, chosen_before=chosen
     )
     chosen.sort(key=lambda e: e.start)
-    return _keep_cited([Point(ev) for ev in chosen], merged, len(passages))
+    return keep_cited([Point(ev) for ev in chosen], merged, len(passages))
 
 
 def _comparison(
@@ -429,7 +364,7 @@ def _comparison(
         budget = 2 * policy.comparison_points
         chosen = mmr(evidence, budget, policy.diversity, policy.min_relevance)
         return Coverage(tuple(Point(ev) for ev in chosen), passages)
-    return _keep_cited(points, merged, len(passages))
+    return keep_cited(points, merged, len(passages))
 
 
 def _without(question: str, side: str, sides: Sequence[str]) -> str:
@@ -471,23 +406,3 @@ def _about(side: str, sides: Sequence[str], scored: Sequence[Evidence]) -> list[
 def _heading_evidence(ev: Evidence) -> bool:
     chunk = ev.passage.chunk
     return is_heading(chunk.text, ev.start - chunk.start, ev.end - chunk.start)
-
-
-def _keep_cited(points: Sequence[Point], passages: tuple[Passage, ...], retrieved: int) -> Coverage:
-    """The points with the retrieved passages, and of the added ones only those a point cites.
-
-    Added passages are numbered on from the retrieved ones in the order the points cite them,
-    so the sources pane shows no gap.
-    """
-    keep = list(passages[:retrieved])
-    renumbered: dict[int, Passage] = {p.n: p for p in keep}
-    for point in points:
-        n = point.evidence.n
-        if n not in renumbered:
-            renumbered[n] = replace(point.evidence.passage, n=len(keep) + 1)
-            keep.append(renumbered[n])
-    moved = tuple(
-        replace(pt, evidence=replace(pt.evidence, passage=renumbered[pt.evidence.n]))
-        for pt in points
-    )
-    return Coverage(moved, tuple(keep))
