@@ -279,7 +279,7 @@ class Assistant:
             retrieval.passages,
             store=self.store,
             policy=self.settings.coverage,
-            retrieve=lambda q: self.retriever.retrieve(q, k=k, filters=filters).passages,
+            retrieve=lambda q, depth: self.retriever.retrieve(q, k=depth, filters=filters).passages,
         )
         if not coverage.points:
             language = detect_language(base.question)

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.analysis import analyse, fold
 from assistant.evidence import Evidence, score_sentences
+from assistant.points import Coverage, Point, keep_cited, merge_passages
+from assistant.selection import makes_a_point, mmr, spread
 from assistant.sides import comparison_sides
 from assistant.structure import (
-    MIN_SENTENCE,
     asked_heading,
     continues,
     heading_with_sentence,
@@ -33,7 +34,7 @@ from assistant.structure import (
 if TYPE_CHECKING:
     from assistant.sections import CoverageSettings
     from assistant.store import Store
-    from assistant.types import Chunk, Citation, Passage
+    from assistant.types import Passage
 
 LONG_KINDS = frozenset({"list", "summary", "comparison", "explanation"})
 """The question kinds answered as bullets, one per point."""
@@ -48,58 +49,10 @@ _SUMMARY_OF_ONE = re.compile(
     r"document|papier|story|piece)\b"
 )
 _FIGURES_WORDS = re.compile(r"\b(chiffres?|montants?|figures?|numbers?|amounts?|statisti\w*)\b")
-_SAME = 0.8  # Jaccard overlap above which two sentences say the same thing
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
-    """One bullet: the sentence that makes it (the cited span) and its label, if any.
-
-    Attributes:
-        evidence: The cited span, exactly `document_text[start:end]`.
-        label: A heading the span starts with or belongs to, or the side of a comparison.
-        heading: Whether the span starts with `label` (a numbered point and its sentence).
-    """
-
-    evidence: Evidence
-    label: str = ""
-    heading: bool = False
-
-    def bullet(self) -> str:
-        """The Markdown bullet, cited: `- **label** : sentence [n]`."""
-        text = " ".join(self.evidence.text.split())
-        if not self.label:
-            return f"- {text} [{self.evidence.n}]"
-        head = " ".join(self.label.split())
-        if self.heading and text.startswith(head):  # the span starts with its own heading
-            rest = text[len(head) :].lstrip(" :—-")
-            text = f"**{head}** : {rest}" if rest else f"**{head}**"
-        else:
-            text = f"**{head}** : {text}"
-        return f"- {text} [{self.evidence.n}]"
-
-    def citation(self) -> Citation:
-        """The point's citation."""
-        return self.evidence.citation()
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """The points of one answer and the passages they cite (retrieved, and added for it)."""
-
-    points: tuple[Point, ...]
-    passages: tuple[Passage, ...]
-
-    def text(self) -> str:
-        """The answer as Markdown bullets, one line each."""
-        return "\n".join(p.bullet() for p in self.points)
-
-    def citations(self) -> tuple[Citation, ...]:
-        """One citation per bullet, in bullet order."""
-        return tuple(p.citation() for p in self.points)
-
-
-Retrieve = Callable[[str], Sequence["Passage"]]
+Retrieve = Callable[[str, int], Sequence["Passage"]]
+"""Retrieval of a question's best passages, as many as the second argument asks."""
 
 
 def cover(
@@ -121,7 +74,8 @@ def cover(
         passages: The retrieved passages (citation numbers 1..k).
         store: Where whole documents are read (numbered points, summaries).
         policy: The budgets and the diversity trade-off.
-        retrieve: Retrieval for one side of a comparison; without it, sides use `evidence`.
+        retrieve: Retrieval for one side of a comparison, and of more passages than
+            `passages` for the other kinds; without it, only `evidence` is read.
     """
     folded = fold(question)
     evidence = with_continuations(evidence)
@@ -144,13 +98,48 @@ def cover(
         asked = _asked_section(question, passages, store, max(budget, policy.list_points))
         if asked is not None:
             return asked
+    pool = passages
+    if retrieve is not None and policy.passages > len(passages):
+        # Points are spread over articles: a topic's second article may rank below k.
+        pool = merge_passages(passages, retrieve(question, policy.passages))
+        if len(pool) > len(passages):
+            evidence = with_continuations(score_sentences(question, pool))
     if _FIGURES_WORDS.search(folded):
         evidence = _figures_first(evidence)
-    chosen = mmr(evidence, budget, policy.diversity, policy.min_relevance)
+    chosen = spread(
+        evidence,
+        budget,
+        policy.diversity,
+        policy.min_relevance,
+        document_share=policy.document_share,
+        documents=policy.documents,
+        on_subject=_on_subject(question, pool, store),
+    )
     if kind == "summary":
         # A topic told across articles reads in their order: the dated first, oldest first.
         chosen.sort(key=lambda ev: (ev.passage.chunk.date or "9999", ev.passage.n, ev.start))
-    return _with_sections(question, chosen, passages, store)
+    return _with_sections(question, chosen, pool, store, shown=len(passages))
+
+
+def _on_subject(question: str, passages: Sequence[Passage], store: Store) -> frozenset[str]:
+    """The documents among `passages` that name most of what the question names.
+
+    "Compare les deux incidents ayant touché EgyptAir" is about the articles naming EgyptAir,
+    not a flood article that shares "touché"; empty when no document names any of them.
+    """
+    from assistant.questions import question_names
+
+    names = [fold(" ".join(name)) for name in question_names(question)]
+    if not names:
+        return frozenset()
+    held: dict[str, int] = {}
+    for p in passages:
+        doc_id = p.chunk.doc_id
+        if doc_id not in held:
+            text = fold(store.document_text(doc_id) or p.chunk.text)
+            held[doc_id] = sum(name in text for name in names)
+    most = max(held.values(), default=0)
+    return frozenset(d for d, n in held.items() if n == most and most > 0)
 
 
 def _figures_first(evidence: list[Evidence]) -> list[Evidence]:
@@ -161,7 +150,12 @@ def _figures_first(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def _with_sections(
-    question: str, chosen: Sequence[Evidence], passages: tuple[Passage, ...], store: Store
+    question: str,
+    chosen: Sequence[Evidence],
+    passages: tuple[Passage, ...],
+    store: Store,
+    *,
+    shown: int,
 ) -> Coverage:
     """The chosen sentences as points; a chosen heading stands for the section under it.
 
@@ -188,7 +182,7 @@ def _with_sections(
         )
         seen.update((chunk.doc_id, pt.evidence.start) for pt in added)
         points.extend(added or [Point(ev)])
-    return _keep_cited(points, merged, len(passages))
+    return keep_cited(points, merged, shown)
 
 
 def _asked_section(
@@ -217,7 +211,7 @@ def _asked_section(
     points, merged = _points_at(doc_id, text, spans, passages, store, label=text[start:end])
     if not points:
         return None
-    return _keep_cited(points, merged, len(passages))
+    return keep_cited(points, merged, len(passages))
 
 
 def _points_at(
@@ -242,65 +236,6 @@ def _points_at(
         passage = next(p for p in merged if p.chunk.chunk_id == home.chunk_id)
         points.append(Point(Evidence(passage, a, b, text[a:b], score), label=label))
     return points, merged
-
-
-def mmr(
-    candidates: Sequence[Evidence],
-    k: int,
-    diversity: float,
-    min_relevance: float,
-    *,
-    chosen_before: Sequence[Evidence] = (),
-) -> list[Evidence]:
-    """Up to `k` sentences, each the best trade-off of relevance and novelty (MMR).
-
-    Relevance is the sentence's score over the best one's; novelty is one minus its largest
-    word overlap (Jaccard) with a sentence already chosen (`chosen_before` counts as chosen
-    but is not returned). A sentence that repeats a chosen one (a syndicated copy, an
-    overlapping chunk) is never chosen.
-    """
-    pool = [c for c in candidates if _makes_a_point(c.text)]
-    if not pool:
-        return []
-    best = max(c.score for c in pool)
-    if best <= 0:
-        return []
-    pool = [c for c in pool if c.score >= min_relevance * best]
-    words = {id(c): set(analyse(c.text)) for c in [*pool, *chosen_before]}
-    before = list(chosen_before)
-    chosen: list[Evidence] = []
-    while pool and len(chosen) < k:
-
-        def value(c: Evidence) -> float:
-            overlap = max(
-                (_jaccard(words[id(c)], words[id(x)]) for x in [*before, *chosen]), default=0.0
-            )
-            return diversity * (c.score / best) - (1 - diversity) * overlap
-
-        pick = max(pool, key=value)
-        pool.remove(pick)
-        if any(_jaccard(words[id(pick)], words[id(x)]) > _SAME for x in [*before, *chosen]):
-            continue
-        chosen.append(pick)
-    return chosen
-
-
-def merge_passages(
-    passages: Sequence[Passage], more: Sequence[Passage | Chunk]
-) -> tuple[Passage, ...]:
-    """`passages`, then those of `more` not already there, numbered on from the last one."""
-    from assistant.types import Chunk, Passage
-
-    out = list(passages)
-    seen = {p.chunk.chunk_id or (p.chunk.doc_id, p.chunk.start) for p in out}
-    for item in more:
-        passage = Passage(n=0, chunk=item, score=0.0) if isinstance(item, Chunk) else item
-        key = passage.chunk.chunk_id or (passage.chunk.doc_id, passage.chunk.start)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(replace(passage, n=len(out) + 1))
-    return tuple(out)
 
 
 # -- the strategies ------------------------------------------------------------------------------
@@ -345,7 +280,7 @@ def _numbered(
                 )
             )
         if len(points) >= 3:
-            return _keep_cited(points, merged, len(passages))
+            return keep_cited(points, merged, len(passages))
     return None
 
 
@@ -383,7 +318,7 @@ def _summary_of_document(
     text = store.document_text(doc_id) or ""
     firsts: dict[int, Evidence] = {}
     for ev in rescored:
-        if _makes_a_point(ev.text):
+        if makes_a_point(ev.text):
             firsts.setdefault(paragraph_of(text, ev.start), ev)
     budget = policy.summary_points
     # Every paragraph of the summarised article is on its topic: none is cut for relevance.
@@ -393,7 +328,7 @@ def _summary_of_document(
         rest, budget - len(chosen), policy.diversity, policy.min_relevance, chosen_before=chosen
     )
     chosen.sort(key=lambda e: e.start)
-    return _keep_cited([Point(ev) for ev in chosen], merged, len(passages))
+    return keep_cited([Point(ev) for ev in chosen], merged, len(passages))
 
 
 def _comparison(
@@ -408,7 +343,9 @@ def _comparison(
     merged = passages
     if retrieve is not None:
         for side in sides:
-            merged = merge_passages(merged, retrieve(_without(question, side, sides)))
+            merged = merge_passages(
+                merged, retrieve(_without(question, side, sides), policy.passages)
+            )
     points: list[Point] = []
     taken: set[tuple[str, int]] = set()
     for side in sides:
@@ -427,7 +364,7 @@ def _comparison(
         budget = 2 * policy.comparison_points
         chosen = mmr(evidence, budget, policy.diversity, policy.min_relevance)
         return Coverage(tuple(Point(ev) for ev in chosen), passages)
-    return _keep_cited(points, merged, len(passages))
+    return keep_cited(points, merged, len(passages))
 
 
 def _without(question: str, side: str, sides: Sequence[str]) -> str:
@@ -469,38 +406,3 @@ def _about(side: str, sides: Sequence[str], scored: Sequence[Evidence]) -> list[
 def _heading_evidence(ev: Evidence) -> bool:
     chunk = ev.passage.chunk
     return is_heading(chunk.text, ev.start - chunk.start, ev.end - chunk.start)
-
-
-def _keep_cited(points: Sequence[Point], passages: tuple[Passage, ...], retrieved: int) -> Coverage:
-    """The points with the retrieved passages, and of the added ones only those a point cites.
-
-    Added passages are numbered on from the retrieved ones in the order the points cite them,
-    so the sources pane shows no gap.
-    """
-    keep = list(passages[:retrieved])
-    renumbered: dict[int, Passage] = {p.n: p for p in keep}
-    for point in points:
-        n = point.evidence.n
-        if n not in renumbered:
-            renumbered[n] = replace(point.evidence.passage, n=len(keep) + 1)
-            keep.append(renumbered[n])
-    moved = tuple(
-        replace(pt, evidence=replace(pt.evidence, passage=renumbered[pt.evidence.n]))
-        for pt in points
-    )
-    return Coverage(moved, tuple(keep))
-
-
-def _makes_a_point(text: str) -> bool:
-    """A sentence, not a title, a byline, a file id or a link line."""
-    words = text.split()
-    return (
-        len(text) >= MIN_SENTENCE
-        and len(words) >= 4
-        and "://" not in text
-        and sum(w[:1].isalpha() for w in words) >= len(words) / 2
-    )
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0

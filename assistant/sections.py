@@ -244,8 +244,9 @@ class CoverageSettings(Section):
 
     list_points: int = Field(default=6, ge=1, le=20, description="Bullets of a list answer.")
     summary_points: int = Field(default=6, ge=1, le=20, description="Bullets of a summary.")
+    # 5, not 3: a news article gives the cause a sentence or two after the event it explains.
     explanation_points: int = Field(
-        default=3, ge=1, le=10, description="Bullets of a why/how answer."
+        default=5, ge=1, le=10, description="Bullets of a why/how answer."
     )
     comparison_points: int = Field(
         default=3, ge=1, le=10, description="Bullets for each side of a comparison."
@@ -262,6 +263,26 @@ class CoverageSettings(Section):
         ge=0,
         le=1,
         description="A sentence scoring below this share of the best one is not a point.",
+    )
+    passages: int = Field(
+        default=10,
+        ge=1,
+        le=50,
+        description="Passages read for a list, summary or explanation (retrieved again when "
+        "retrieval.k is smaller): news on one topic is spread over several articles.",
+    )
+    document_share: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="A document whose best sentence scores at least this share of the best one "
+        "gives its best sentence before MMR chooses the other points.",
+    )
+    documents: int = Field(
+        default=4,
+        ge=0,
+        le=20,
+        description="At most this many documents give their best sentence first.",
     )
 
 

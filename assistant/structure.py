@@ -29,7 +29,20 @@ _HEADING_LINE = re.compile(r"^[ \t]*(\S[^\n]*?)[ \t]*$", re.MULTILINE)
 _ANAPHOR = re.compile(
     r"^(?:celle-ci|celui-ci|ceux-ci|celles-ci|cette|cet|ces|il|elle|ils|elles|"
     r"l'enseigne|le groupe|l'entreprise|la societe|la solution|l'application|"
-    r"this|these|it|they|the company|the group)\b"
+    r"this|these|it|they|the company|the group|"
+    # Connectives: the sentence goes on with the previous one's point ("Néanmoins, l'accord
+    # de paix a été rejeté", "En effet, 352 013 voix ont été ajoutées").
+    r"neanmoins|cependant|toutefois|pourtant|en effet|mais|or|donc|ainsi|de plus|en outre|"
+    r"par ailleurs|d'ailleurs|c'est pourquoi|however|but|indeed|thus|moreover|yet)\b"
+)
+# A dateline, "7 octobre 2016, 9 h 07 UTC . –" or "June 3, 2017 —": what is left of the line
+# once its date and time words are taken out is punctuation.
+_DATE_WORD = re.compile(
+    r"\b(?:\d{1,4}(?:er)?|h|utc|gmt|cet|cest|am|pm|le|on|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|janvier|fevrier|mars|avril|mai|juin|"
+    r"juillet|aout|septembre|octobre|novembre|decembre|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b"
 )
 MIN_SENTENCE = 25  # titles, bylines and captions are rarely points
 _CARRIED = 0.9  # the share of a sentence's score that the sentence continuing it gets
@@ -41,6 +54,19 @@ def is_heading(text: str, start: int, end: int) -> bool:
     line = text[start:end]
     own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
     return own_line and len(line) < 120 and not line.rstrip().endswith((".", "!", "?", "»", ":"))
+
+
+def is_dateline(line: str) -> bool:
+    """Whether a line only dates the article ("27 août 2016 . –", "7 octobre 2016, 9 h 07 UTC .").
+
+    A news dateline shares a question's month and year words but says nothing: it is neither
+    a heading to answer from nor a point.
+    """
+    folded = fold(line)
+    # A day and a month at least: a bare year may head a section of a report.
+    if not re.search(r"\d", folded) or not re.search(r"[^\W\d_]{3}", folded):
+        return False
+    return not re.search(r"[^\W_]", _DATE_WORD.sub(" ", folded))
 
 
 def numbered_points(text: str) -> list[tuple[int, int]]:
@@ -79,6 +105,8 @@ def headings(text: str) -> list[tuple[int, int]]:
             first = False
             continue
         if b - a < 4 or (not is_heading(text, a, b) and not _is_numbered(text, a, b)):
+            continue
+        if is_dateline(text[a:b]):
             continue
         point = _POINT.match(text, match.start(), match.end())
         found.append((point.start(2), point.end(2)) if point else (a, b))
@@ -127,7 +155,7 @@ def section_spans(
         seen_paragraphs += lead
         if seen_paragraphs > paragraphs:
             break
-        if b - a >= MIN_SENTENCE:
+        if b - a >= MIN_SENTENCE and not is_dateline(text[a:b]):
             shared = len(wanted & set(analyse(text[a:b])))
             found.append((shared + 0.5 * lead - 0.01 * len(found), a, b))
     best = sorted(found, reverse=True)[:sentences]
