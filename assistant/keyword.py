@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 2
 INDEX_FILE = "index.npz"
+COGNATE_STEM = 5
+"""The shortest stem that makes two words of two languages one name (see `_cognate`)."""
 READER_REBUILD_LIMIT = 50_000
 """A reader rebuilds a stale index in memory up to this many chunks, else says what to run."""
 _NAME = re.compile(r"[^\W_][\w.&-]*[^\W_]|[^\W_]", re.UNICODE)
@@ -260,7 +262,8 @@ class KeywordIndex:
         A question about "Zorglub" over a corpus that never mentions it cannot be answered
         from it, however similar its wording is to some passage. With `fuzzy` (a rapidfuzz
         ratio), a name close to a word of the corpus ("Pinduoduo", "Hemma", "Wal-Mart") is
-        not unknown: the corpus spells it differently.
+        not unknown: the corpus spells it differently; nor is one whose stem begins the stem of a
+        corpus word or is begun by one ("Olympics", "olympiques").
         """
         with self._lock:
             self._follow()
@@ -279,6 +282,8 @@ class KeywordIndex:
                     candidates = [*terms, *analyse(joined)]
                     if any(self._closest(t, fuzzy) is not None for t in candidates):
                         continue
+                    if any(self._cognate(t) for t in terms):
+                        continue
                 found.append(word)
         return found
 
@@ -293,6 +298,21 @@ class KeywordIndex:
             return None
         best = process.extractOne(term, self._live_terms, scorer=fuzz.ratio, score_cutoff=cutoff)
         return None if best is None else str(best[0])
+
+    def _cognate(self, term: str) -> bool:
+        """Whether a live corpus term and `term` share a stem of five letters or more.
+
+        An English name over French text is written with another ending ("Olympics" and
+        "olympiques" stem to "olympic" and "olymp"); the ratio of such a pair stays low.
+        """
+        if len(term) < COGNATE_STEM or term[0].isdigit():
+            return False
+        if self._live_terms is None:
+            self._closest(term, 100)  # fills the live terms
+        live = self._live_terms or []
+        return any(
+            len(t) >= COGNATE_STEM and (term.startswith(t) or t.startswith(term)) for t in live
+        )
 
     def _present_terms(self) -> set[int]:
         """Term ids that occur in some indexed chunk (the vocabulary keeps deleted ones)."""

@@ -30,3 +30,15 @@ def test_capitalised_common_words_and_english_months_are_not_names(tmp_path):
     assert index.unknown_names("Quelle part des achats sur Internet vient de Hema ?") == []
     assert index.unknown_names("How many French shoppers used Hema in January?") == []
     assert index.unknown_names("Did Hema open stores in Hangzhou?") == ["Hangzhou"]
+
+
+def test_an_english_name_with_a_french_ending_in_the_corpus_is_not_unknown(tmp_path):
+    # "Olympics" stems to "olympic", the corpus's "olympiques" to "olymp": the ratio of the
+    # two (78) is under the fuzzy cut-off, but one stem begins the other.
+    text = "Usain Bolt a gagné trois médailles aux Jeux olympiques de Rio."
+    index = KeywordIndex(tmp_path / "kw")
+    index.update([Chunk("b.txt", "/b.txt", text, 0, len(text), "c0")], [], store_count=1)
+    question = "What did Usain Bolt win at the Rio Olympics?"
+    assert index.unknown_names(question) == ["Olympics"]  # without fuzzy matching
+    assert index.unknown_names(question, fuzzy=85) == []
+    assert index.unknown_names("What did Usain Bolt win at the Rio Oscars?", fuzzy=85) == ["Oscars"]
