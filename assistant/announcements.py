@@ -10,10 +10,17 @@ its paragraph, as it reads on under a heading.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from assistant.analysis import fold
+from assistant.points import Point, points_at
 from assistant.structure import MIN_SENTENCE, is_dateline
 from assistant.text import sentence_spans
+
+if TYPE_CHECKING:
+    from assistant.store import Store
+    from assistant.types import Passage
 
 # A quantity without the items: "plusieurs", "certains", "trois", "several", "a number of".
 _QUANTIFIER = re.compile(
@@ -51,3 +58,26 @@ def announced_items(text: str, end: int, limit: int = ITEMS) -> list[tuple[int, 
 def _names(sentence: str) -> bool:
     """Whether a word after the first is capitalised (a name, in news prose)."""
     return any(w[:1].isupper() for w in sentence.split()[1:])
+
+
+def follow_announcements(
+    points: Sequence[Point],
+    passages: tuple[Passage, ...],
+    store: Store,
+    seen: set[tuple[str, int]],
+) -> tuple[list[Point], tuple[Passage, ...]]:
+    """Each point that announces items it does not name gives way to the sentences naming them."""
+    merged = passages
+    out: list[Point] = []
+    for pt in points:
+        ev = pt.evidence
+        if not announces(ev.text):
+            out.append(pt)
+            continue
+        doc_id = ev.passage.chunk.doc_id
+        text = store.document_text(doc_id) or ""
+        spans = [(a, b) for a, b in announced_items(text, ev.end) if (doc_id, a) not in seen]
+        added, merged = points_at(doc_id, text, spans, merged, store, label=ev.text, score=ev.score)
+        seen.update((doc_id, p.evidence.start) for p in added)
+        out.extend(added or [pt])
+    return out, merged

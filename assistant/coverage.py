@@ -16,9 +16,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.analysis import analyse, fold
-from assistant.announcements import announced_items, announces
+from assistant.announcements import follow_announcements
 from assistant.evidence import Evidence, score_sentences
-from assistant.points import Coverage, Point, keep_cited, merge_passages
+from assistant.points import Coverage, Point, keep_cited, merge_passages, points_at
 from assistant.selection import makes_a_point, mmr, spread
 from assistant.sides import about, asked_dimensions, by_dimension, comparison_sides, without
 from assistant.structure import (
@@ -30,6 +30,7 @@ from assistant.structure import (
     section_spans,
     with_continuations,
 )
+from assistant.topics import about_topic
 
 if TYPE_CHECKING:
     from assistant.sections import CoverageSettings
@@ -106,6 +107,10 @@ def cover(
             evidence = with_continuations(score_sentences(question, pool))
     if _FIGURES_WORDS.search(folded):
         evidence = _figures_first(evidence)
+    on_subject = _on_subject(question, pool, store)
+    if kind == "summary" and on_subject:
+        # A topic summary reads the articles about the topic, not those that only mention it.
+        on_subject = about_topic(question, on_subject, store, policy.topic_share) or on_subject
     chosen = spread(
         evidence,
         budget,
@@ -113,7 +118,7 @@ def cover(
         policy.min_relevance,
         document_share=policy.document_share,
         documents=policy.documents,
-        on_subject=_on_subject(question, pool, store),
+        on_subject=on_subject,
     )
     if kind == "summary":
         # A topic told across articles reads in their order: the dated first, oldest first.
@@ -179,39 +184,14 @@ def _with_sections(
         text = store.document_text(chunk.doc_id) or ""
         spans = section_spans(text, ev.end, question)
         section = [(a, b) for a, b in spans if (chunk.doc_id, a) not in seen]
-        added, merged = _points_at(
+        added, merged = points_at(
             chunk.doc_id, text, section, merged, store, label=ev.text, score=ev.score
         )
         seen.update((chunk.doc_id, pt.evidence.start) for pt in added)
         points.extend(added or [Point(ev)])
     if listing:
-        points, merged = _follow_announcements(points, merged, store, seen)
+        points, merged = follow_announcements(points, merged, store, seen)
     return keep_cited(points, merged, shown)
-
-
-def _follow_announcements(
-    points: Sequence[Point],
-    passages: tuple[Passage, ...],
-    store: Store,
-    seen: set[tuple[str, int]],
-) -> tuple[list[Point], tuple[Passage, ...]]:
-    """Each point that announces items it does not name gives way to the sentences naming them."""
-    merged = passages
-    out: list[Point] = []
-    for pt in points:
-        ev = pt.evidence
-        if not announces(ev.text):
-            out.append(pt)
-            continue
-        doc_id = ev.passage.chunk.doc_id
-        text = store.document_text(doc_id) or ""
-        spans = [(a, b) for a, b in announced_items(text, ev.end) if (doc_id, a) not in seen]
-        added, merged = _points_at(
-            doc_id, text, spans, merged, store, label=ev.text, score=ev.score
-        )
-        seen.update((doc_id, p.evidence.start) for p in added)
-        out.extend(added or [pt])
-    return out, merged
 
 
 def _asked_section(
@@ -237,34 +217,10 @@ def _asked_section(
         return None
     _, _, doc_id, text, start, end = best
     spans = section_spans(text, end, question, sentences=budget, paragraphs=budget)
-    points, merged = _points_at(doc_id, text, spans, passages, store, label=text[start:end])
+    points, merged = points_at(doc_id, text, spans, passages, store, label=text[start:end])
     if not points:
         return None
     return keep_cited(points, merged, len(passages))
-
-
-def _points_at(
-    doc_id: str,
-    text: str,
-    spans: Sequence[tuple[int, int]],
-    passages: tuple[Passage, ...],
-    store: Store,
-    *,
-    label: str,
-    score: float = 1.0,
-) -> tuple[list[Point], tuple[Passage, ...]]:
-    """Points for spans of one document, each citing the chunk that holds it (added if new)."""
-    chunks = store.document_chunks(doc_id) if spans else []
-    merged = passages
-    points: list[Point] = []
-    for a, b in spans:
-        home = next((c for c in chunks if c.start <= a and b <= c.end), None)
-        if home is None:
-            continue
-        merged = merge_passages(merged, [home])
-        passage = next(p for p in merged if p.chunk.chunk_id == home.chunk_id)
-        points.append(Point(Evidence(passage, a, b, text[a:b], score), label=label))
-    return points, merged
 
 
 # -- the strategies ------------------------------------------------------------------------------
