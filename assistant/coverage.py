@@ -16,13 +16,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.analysis import analyse, fold
+from assistant.announcements import follow_announcements
 from assistant.evidence import Evidence, score_sentences
-from assistant.points import Coverage, Point, keep_cited, merge_passages
+from assistant.points import Coverage, Point, keep_cited, merge_passages, points_at
 from assistant.selection import makes_a_point, mmr, spread
-from assistant.sides import comparison_sides
+from assistant.sides import about, asked_dimensions, by_dimension, comparison_sides, without
 from assistant.structure import (
     asked_heading,
-    continues,
     heading_with_sentence,
     is_heading,
     numbered_points,
@@ -30,6 +30,7 @@ from assistant.structure import (
     section_spans,
     with_continuations,
 )
+from assistant.topics import about_topic
 
 if TYPE_CHECKING:
     from assistant.sections import CoverageSettings
@@ -106,6 +107,10 @@ def cover(
             evidence = with_continuations(score_sentences(question, pool))
     if _FIGURES_WORDS.search(folded):
         evidence = _figures_first(evidence)
+    on_subject = _on_subject(question, pool, store)
+    if kind == "summary" and on_subject:
+        # A topic summary reads the articles about the topic, not those that only mention it.
+        on_subject = about_topic(question, on_subject, store, policy.topic_share) or on_subject
     chosen = spread(
         evidence,
         budget,
@@ -113,12 +118,14 @@ def cover(
         policy.min_relevance,
         document_share=policy.document_share,
         documents=policy.documents,
-        on_subject=_on_subject(question, pool, store),
+        on_subject=on_subject,
     )
     if kind == "summary":
         # A topic told across articles reads in their order: the dated first, oldest first.
         chosen.sort(key=lambda ev: (ev.passage.chunk.date or "9999", ev.passage.n, ev.start))
-    return _with_sections(question, chosen, pool, store, shown=len(passages))
+    return _with_sections(
+        question, chosen, pool, store, shown=len(passages), listing=kind == "list"
+    )
 
 
 def _on_subject(question: str, passages: Sequence[Passage], store: Store) -> frozenset[str]:
@@ -156,12 +163,15 @@ def _with_sections(
     store: Store,
     *,
     shown: int,
+    listing: bool = False,
 ) -> Coverage:
     """The chosen sentences as points; a chosen heading stands for the section under it.
 
     "Les concurrents d'Alibaba tentent aussi de conquérir les campagnes" says what follows: the
     drone deliveries and the funding round are the next sentences, perhaps in the next chunk,
     so they are read from the whole document and each is a point labelled by the heading.
+    With `listing` (a list question), a point that announces items it does not name
+    ("Plusieurs candidats ont été recalés.") stands for the sentences of its paragraph after it.
     """
     merged = passages
     points: list[Point] = []
@@ -172,16 +182,15 @@ def _with_sections(
             points.append(Point(ev))
             continue
         text = store.document_text(chunk.doc_id) or ""
-        section = [
-            (a, b)
-            for a, b in section_spans(text, ev.end, question)
-            if (chunk.doc_id, a) not in seen
-        ]
-        added, merged = _points_at(
+        spans = section_spans(text, ev.end, question)
+        section = [(a, b) for a, b in spans if (chunk.doc_id, a) not in seen]
+        added, merged = points_at(
             chunk.doc_id, text, section, merged, store, label=ev.text, score=ev.score
         )
         seen.update((chunk.doc_id, pt.evidence.start) for pt in added)
         points.extend(added or [Point(ev)])
+    if listing:
+        points, merged = follow_announcements(points, merged, store, seen)
     return keep_cited(points, merged, shown)
 
 
@@ -208,34 +217,10 @@ def _asked_section(
         return None
     _, _, doc_id, text, start, end = best
     spans = section_spans(text, end, question, sentences=budget, paragraphs=budget)
-    points, merged = _points_at(doc_id, text, spans, passages, store, label=text[start:end])
+    points, merged = points_at(doc_id, text, spans, passages, store, label=text[start:end])
     if not points:
         return None
     return keep_cited(points, merged, len(passages))
-
-
-def _points_at(
-    doc_id: str,
-    text: str,
-    spans: Sequence[tuple[int, int]],
-    passages: tuple[Passage, ...],
-    store: Store,
-    *,
-    label: str,
-    score: float = 1.0,
-) -> tuple[list[Point], tuple[Passage, ...]]:
-    """Points for spans of one document, each citing the chunk that holds it (added if new)."""
-    chunks = store.document_chunks(doc_id) if spans else []
-    merged = passages
-    points: list[Point] = []
-    for a, b in spans:
-        home = next((c for c in chunks if c.start <= a and b <= c.end), None)
-        if home is None:
-            continue
-        merged = merge_passages(merged, [home])
-        passage = next(p for p in merged if p.chunk.chunk_id == home.chunk_id)
-        points.append(Point(Evidence(passage, a, b, text[a:b], score), label=label))
-    return points, merged
 
 
 # -- the strategies ------------------------------------------------------------------------------
@@ -344,20 +329,28 @@ def _comparison(
     if retrieve is not None:
         for side in sides:
             merged = merge_passages(
-                merged, retrieve(_without(question, side, sides), policy.passages)
+                merged, retrieve(without(question, side, sides), policy.passages)
             )
     points: list[Point] = []
     taken: set[tuple[str, int]] = set()
+    dimensions = asked_dimensions(question)
     for side in sides:
         # Each side's sentences are ranked by the question without the other sides' names,
         # so a sentence about this side and the topic comes before one naming every side.
-        scored = with_continuations(score_sentences(_without(question, side, sides), merged))
-        about = [
+        scored = with_continuations(score_sentences(without(question, side, sides), merged))
+        theirs = [
             ev
-            for ev in _about(side, sides, scored)
+            for ev in about(side, sides, scored)
             if (ev.passage.chunk.doc_id, ev.start) not in taken and not _heading_evidence(ev)
         ]
-        for ev in mmr(about, policy.comparison_points, policy.diversity, policy.min_relevance):
+        # The dimensions the question lists get a sentence each first, MMR the rest.
+        picks = by_dimension(theirs, dimensions)
+        budget = max(policy.comparison_points, len(dimensions))
+        rest = [ev for ev in theirs if all(ev is not p for p in picks)]
+        more = mmr(
+            rest, budget - len(picks), policy.diversity, policy.min_relevance, chosen_before=picks
+        )
+        for ev in picks + more:
             taken.add((ev.passage.chunk.doc_id, ev.start))
             points.append(Point(ev, label=side))
     if not points:
@@ -365,42 +358,6 @@ def _comparison(
         chosen = mmr(evidence, budget, policy.diversity, policy.min_relevance)
         return Coverage(tuple(Point(ev) for ev in chosen), passages)
     return keep_cited(points, merged, len(passages))
-
-
-def _without(question: str, side: str, sides: Sequence[str]) -> str:
-    """The question without the names of the sides other than `side`."""
-    for other in sides:
-        if other != side:
-            question = question.replace(other, " ")
-    return " ".join(question.split())
-
-
-def _about(side: str, sides: Sequence[str], scored: Sequence[Evidence]) -> list[Evidence]:
-    """The sentences about one side: those naming it, and those that go on about them.
-
-    "Quant à JD.com, il teste ... deux magasins sans vendeurs ! L'enseigne conçoit ... la
-    reconnaissance faciale": the second sentence is JD.com's too. A sentence naming another
-    side is that side's as well, so it never inherits.
-    """
-    key = fold(side)
-    others = [fold(s) for s in sides if s != side]
-    naming = [ev for ev in scored if key in fold(ev.text)]
-    named_at = {(ev.passage.chunk.chunk_id, ev.end) for ev in naming}
-    out = list(naming)
-    for ev in sorted(scored, key=lambda e: e.start):
-        chunk = ev.passage.chunk
-        folded = fold(ev.text)
-        if key in folded or any(o in folded for o in others):
-            continue
-        for chunk_id, end in list(named_at):
-            if chunk_id == chunk.chunk_id and continues(
-                chunk.text, end - chunk.start, ev.start - chunk.start
-            ):
-                out.append(ev)
-                named_at.add((chunk_id, ev.end))
-                break
-    out.sort(key=lambda e: -e.score)
-    return out
 
 
 def _heading_evidence(ev: Evidence) -> bool:

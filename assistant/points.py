@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from assistant.evidence import Evidence
+
 if TYPE_CHECKING:
-    from assistant.evidence import Evidence
+    from assistant.store import Store
     from assistant.types import Chunk, Citation, Passage
 
 
@@ -101,3 +103,27 @@ def keep_cited(points: Sequence[Point], passages: tuple[Passage, ...], retrieved
         for pt in points
     )
     return Coverage(moved, tuple(keep))
+
+
+def points_at(
+    doc_id: str,
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    passages: tuple[Passage, ...],
+    store: Store,
+    *,
+    label: str,
+    score: float = 1.0,
+) -> tuple[list[Point], tuple[Passage, ...]]:
+    """Points for spans of one document, each citing the chunk that holds it (added if new)."""
+    chunks = store.document_chunks(doc_id) if spans else []
+    merged = passages
+    points: list[Point] = []
+    for a, b in spans:
+        home = next((c for c in chunks if c.start <= a and b <= c.end), None)
+        if home is None:
+            continue
+        merged = merge_passages(merged, [home])
+        passage = next(p for p in merged if p.chunk.chunk_id == home.chunk_id)
+        points.append(Point(Evidence(passage, a, b, text[a:b], score), label=label))
+    return points, merged

@@ -284,6 +284,13 @@ class CoverageSettings(Section):
         le=20,
         description="At most this many documents give their best sentence first.",
     )
+    topic_share: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="A topic summary reads the articles naming the question's words at least "
+        "this share as often as the article naming them most.",
+    )
 
 
 class GenerationSettings(Section):

@@ -8,9 +8,15 @@ de Walmart" compares Alibaba and Walmart; "en août et en octobre" compares two 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from assistant.analysis import fold
+from assistant.analysis import analyse, fold
 from assistant.questions import question_names
+from assistant.structure import continues
+
+if TYPE_CHECKING:
+    from assistant.evidence import Evidence
 
 # What may stand between two compared names: "JD et Tmall", "Alibaba à celle de Walmart".
 _JOINER = re.compile(
@@ -73,3 +79,77 @@ def _joined_words(question: str) -> list[str]:
         return []
     parts = re.split(r"\s*(?:,|\bet\b|\band\b)\s*", match.group())
     return [bare for w in parts if (bare := re.sub(rf"^{_ARTICLE}", "", w).strip())]
+
+
+def without(question: str, side: str, sides: Sequence[str]) -> str:
+    """The question without the names of the sides other than `side`."""
+    for other in sides:
+        if other != side:
+            question = question.replace(other, " ")
+    return " ".join(question.split())
+
+
+def about(side: str, sides: Sequence[str], scored: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences about one side: those naming it, and those that go on about them.
+
+    "Quant à JD.com, il teste ... deux magasins sans vendeurs ! L'enseigne conçoit ... la
+    reconnaissance faciale": the second sentence is JD.com's too, and so is every sentence of
+    an article whose title names this side and no other ("Concours Eurovision de la chanson
+    2016 : ..."). A sentence naming another side is that side's as well, so it never inherits.
+    """
+    key = fold(side)
+    others = [fold(s) for s in sides if s != side]
+    naming = [ev for ev in scored if key in fold(ev.text)]
+    named_at = {(ev.passage.chunk.chunk_id, ev.end) for ev in naming}
+    out = list(naming)
+    for ev in sorted(scored, key=lambda e: e.start):
+        chunk = ev.passage.chunk
+        folded = fold(ev.text)
+        if key in folded or any(o in folded for o in others):
+            continue
+        title = fold(chunk.title or "")
+        if key in title and not any(o in title for o in others):
+            out.append(ev)  # an article titled with this side alone is about it throughout
+            continue
+        for chunk_id, end in list(named_at):
+            if chunk_id == chunk.chunk_id and continues(
+                chunk.text, end - chunk.start, ev.start - chunk.start
+            ):
+                out.append(ev)
+                named_at.add((chunk_id, ev.end))
+                break
+    out.sort(key=lambda e: -e.score)
+    return out
+
+
+def asked_dimensions(question: str) -> list[str]:
+    """What a comparison compares its sides on, when the question lists it after a colon.
+
+    "Compare les éditions 2016 et 2017 : ville hôte, vainqueur et deuxième" asks for three
+    things of each side; fewer than two listed things is no such list.
+    """
+    head, colon, tail = question.rpartition(":")
+    if not colon or not head.strip():
+        return []
+    parts = re.split(r"\s*(?:[,;]|\bet\b|\band\b|\bou\b|\bor\b)\s*", tail.strip(" ?.!"))
+    found = [part for part in parts if analyse(part)]
+    return found if len(found) >= 2 else []  # two things at least
+
+
+def by_dimension(theirs: Sequence[Evidence], dimensions: Sequence[str]) -> list[Evidence]:
+    """For each asked dimension, the side's sentence that shares most of its words (if any).
+
+    Ties go to the better-scored sentence; a sentence answers one dimension only.
+    """
+    words = {id(ev): set(analyse(ev.text)) for ev in theirs}
+    picks: list[Evidence] = []
+    for dimension in dimensions:
+        wanted = set(analyse(dimension))
+        best = max(
+            (ev for ev in theirs if all(ev is not p for p in picks)),
+            key=lambda ev: (len(wanted & words[id(ev)]), ev.score),
+            default=None,
+        )
+        if best is not None and wanted & words[id(best)]:
+            picks.append(best)
+    return picks
