@@ -114,3 +114,23 @@ def test_list_questions_come_back_as_cited_bullets_in_local_mode(
     assert all(line.startswith("- ") for line in lines)
     assert len(answer.citations) == len(lines)
     _check_citations(local, answer)
+
+
+def test_the_real_model_as_a_reader_picks_the_answering_sentence(local: Assistant):
+    # generation.style = "reader": the model names a numbered sentence in a JSON reply that the
+    # llama.cpp server constrains by a schema; the document's own sentence is what is shown.
+    reading = Assistant(
+        local.settings.with_section("generation", style="reader"),
+        store=local.store,
+        keywords=local.keywords,
+        embeddings=local.embeddings,
+        llm=local.llm,  # the module's loaded model
+        generator=local.generator,
+    )
+    answer = reading.ask("Combien de magasins Hema a-t-il ouverts ?")
+    assert not answer.refused, answer.notes
+    assert answer.mode == "local"
+    assert "22 magasins" in answer.text
+    _check_citations(reading, answer)
+    (citation,) = answer.citations
+    assert citation.quote in answer.text  # an exact sentence of the document, not a rewrite
