@@ -10,6 +10,7 @@ from assistant.analysis import fold
 from assistant.facts import FigureRow
 from tui.screens.chat import ChatScreen
 from tui.screens.facts import FactsScreen
+from tui.widgets.document_viewer import document_heading
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
@@ -92,6 +93,12 @@ async def test_figures_filter_sort_and_open_a_quote(facts, make_app, settle, tex
         assert viewer.shown is not None
         assert viewer.shown.text[facts.hema_span[0] : facts.hema_span[1]] == facts.hema_quote
         assert "872–994" in str(viewer.border_title)
+        # Headed as from the chat: the document's title (and date), then its file.
+        first = app.state.assistant.store.document_chunks(viewer.shown.doc_id)[0]
+        assert first.title
+        assert str(viewer.border_title).startswith(
+            document_heading(first.title, first.date, first.source)
+        )
         assert "Hema est une chaîne de supermarchés" in text_of(app)
 
         await pilot.press("escape")

@@ -93,9 +93,22 @@ def sort_rows(
     return [r for _, r in present] + [r for key, r in keyed if key is None]
 
 
-def quote_answer(row: FigureRow | EventRow, doc_id: str) -> Answer:
-    """A one-citation `Answer` for a row, so the citation reader can open its sentence."""
-    chunk = Chunk(source=row.source, doc_id=doc_id, text=row.quote, start=row.start, end=row.end)
+def quote_answer(
+    row: FigureRow | EventRow, doc_id: str, *, title: str = "", date: str = ""
+) -> Answer:
+    """A one-citation `Answer` for a row, so the citation reader can open its sentence.
+
+    `title` and `date` are the document's, for the reader's heading (as from the chat).
+    """
+    chunk = Chunk(
+        source=row.source,
+        doc_id=doc_id,
+        text=row.quote,
+        start=row.start,
+        end=row.end,
+        title=title,
+        date=date,
+    )
     citation = Citation(
         n=1, source=row.source, chunk_id="", quote=row.quote, start=row.start, end=row.end
     )
@@ -333,7 +346,14 @@ class FactsScreen(Screen[None]):
         self._open(row, row.doc_id)  # each row names its document: no lookup by file name
 
     def _open(self, row: FigureRow | EventRow, doc_id: str) -> None:
-        answer = quote_answer(row, doc_id)
+        chunks = self.assistant.store.document_chunks(doc_id) if self.assistant else []
+        first = chunks[0] if chunks else None
+        answer = quote_answer(
+            row,
+            doc_id,
+            title=first.title if first else "",
+            date=first.date if first else "",
+        )
         self.reader.select(answer)
         self.reader.open(answer, 1)
 
