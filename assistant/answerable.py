@@ -46,6 +46,7 @@ class Answerability:
         self._spans: dict[str, list[tuple[int, int]]] = {}
         # Verdicts per sentence: the ordering and the refusal ask about the same sentences.
         self._verdicts: dict[tuple[str, int, int], bool] = {}
+        self._assessed: tuple[Retrieval, Sequence[Evidence], Signals] | None = None
 
     @property
     def checks(self) -> bool:
@@ -82,7 +83,19 @@ class Answerability:
         return None
 
     def signals(self, retrieval: Retrieval, evidence: Sequence[Evidence]) -> Signals:
-        """What the best sentence and its passage say about answering right (`confidence`)."""
+        """What the best sentence and its passage say about answering right (`confidence`).
+
+        Computed once per retrieval and evidence: the refusal and the answer ask for both.
+        """
+        if self._assessed is not None:
+            seen_retrieval, seen_evidence, seen = self._assessed
+            if seen_retrieval is retrieval and seen_evidence is evidence:
+                return seen
+        signals = self._signals(retrieval, evidence)
+        self._assessed = (retrieval, evidence, signals)
+        return signals
+
+    def _signals(self, retrieval: Retrieval, evidence: Sequence[Evidence]) -> Signals:
         if not evidence:
             return Signals(keyword_coverage=retrieval.keyword_coverage)
         best = evidence[0]

@@ -103,10 +103,8 @@ class Generation:
         check: Answerability,
     ) -> Iterator[Event]:
         """The model's answer, written or read as `generation.style` says; ends with one."""
-        if self.settings.generation.style == "reader":
-            yield from self.read(base, evidence, language, started, check)
-        else:
-            yield from self.write(base, evidence, language, started, check)
+        by = self.read if self.settings.generation.style == "reader" else self.write
+        yield from by(base, evidence, language, started, check)
 
     def write(
         self,
