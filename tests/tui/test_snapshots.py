@@ -100,6 +100,13 @@ def test_conversations(snap_compare, facts, make_app, ask, settle, monkeypatch) 
 
     async def run_before(pilot) -> None:
         await ask(pilot, facts.hema)
+        # The turn is saved when the answer's message is handled; on a loaded machine that can
+        # come after the workers settle, and a later save would overwrite the frozen time.
+        for _ in range(100):
+            if app.chat.conversation_id is not None:
+                break
+            await pilot.pause(0.05)
+        assert app.chat.conversation_id is not None, "the answer was never saved"
         app.history._db.execute("UPDATE conversations SET updated = 1700000000")
         _freeze(app)
         await pilot.press("f3")
