@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from assistant.analysis import detect_language
 from assistant.answerable import Answerability
+from assistant.bullets import rewritten_answer
 from assistant.confidence import confidence
 from assistant.corpus import answer_corpus_question
 from assistant.coverage import LONG_KINDS, cover
@@ -294,10 +295,28 @@ class Assistant:
         )
         shown = replace(retrieval, passages=coverage.passages)
         yield EvidenceFound(shown, tuple(p.evidence for p in coverage.points), answer)
+        if self.settings.coverage.rewrite and self.generator.mode != "extractive":
+            for event in rewritten_answer(
+                answer,
+                coverage,
+                lambda: self.llm,
+                self.generator,
+                language=detect_language(base.question),
+                support=self.settings.grounding.support,
+                started=started,
+            ):
+                yield (
+                    AnswerReady(self._timed(event.answer, started))
+                    if isinstance(event, AnswerReady)
+                    else event
+                )
+            return
+        yield AnswerReady(self._timed(answer, started))
+
+    def _timed(self, answer: Answer, started: float) -> Answer:
+        """The answer with its citations checked at their offsets, and its total time."""
         checked = self._final(answer)
-        yield AnswerReady(
-            replace(checked, timings=replace(checked.timings, total=ms_since(started)))
-        )
+        return replace(checked, timings=replace(checked.timings, total=ms_since(started)))
 
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
         """Turn a follow-up ("et JD.com ?") into a standalone question.

@@ -33,9 +33,13 @@ class Point:
     label: str = ""
     heading: bool = False
 
-    def bullet(self) -> str:
-        """The Markdown bullet, cited: `- **label** : sentence [n]`."""
-        text = " ".join(self.evidence.text.split())
+    def bullet(self, text: str | None = None) -> str:
+        """The Markdown bullet, cited: `- **label** : sentence [n]` (or `text` for the sentence).
+
+        `text` is the model's shortening of the sentence (`assistant/bullets.py`); the
+        citation stays the sentence's.
+        """
+        text = " ".join((self.evidence.text if text is None else text).split())
         if not self.label:
             return f"- {text} [{self.evidence.n}]"
         head = " ".join(self.label.split())

@@ -243,6 +243,11 @@ class CoverageSettings(Section):
     """
 
     list_points: int = Field(default=6, ge=1, le=20, description="Bullets of a list answer.")
+    rewrite: bool = Field(
+        default=False,
+        description="With a model, shorten each bullet from its sentence, one at a time, "
+        "keeping a rewrite only where its sentence supports it (evals/README.md).",
+    )
     summary_points: int = Field(default=6, ge=1, le=20, description="Bullets of a summary.")
     # 5, not 3: a news article gives the cause a sentence or two after the event it explains.
     explanation_points: int = Field(
