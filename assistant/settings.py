@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -51,6 +51,10 @@ APP_NAME = "veille"
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def _default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
 def config_file() -> Path | None:
@@ -116,7 +120,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default_factory=_default_data_dir,
-        description="Where the store, sync records, models and history live.",
+        description="Where the store, sync records and history live.",
+    )
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir,
+        description="Where the local model is assembled, once for every data directory.",
     )
     store: StoreSettings = Field(default_factory=StoreSettings, description="The vector store.")
     embeddings: EmbeddingSettings = Field(
@@ -148,12 +156,13 @@ class Settings(BaseSettings):
             object.__setattr__(self, "grounding", grounding)
         return self
 
-    @field_validator("data_dir", mode="before")
+    @field_validator("data_dir", "cache_dir", mode="before")
     @classmethod
-    def _data_dir_is_a_folder(cls, value: Any) -> Any:
+    def _data_dir_is_a_folder(cls, value: Any, info: ValidationInfo) -> Any:
         # An empty VEILLE_DATA_DIR would silently mean the current directory.
         if isinstance(value, str | Path) and not str(value).strip():
-            msg = "is empty: give a folder, or unset VEILLE_DATA_DIR for the default"
+            variable = f"VEILLE_{(info.field_name or 'data_dir').upper()}"
+            msg = f"is empty: give a folder, or unset {variable} for the default"
             raise ValueError(msg)
         path = Path(value).expanduser() if isinstance(value, str | Path) else value
         if isinstance(path, Path) and path.exists() and not path.is_dir():
@@ -224,8 +233,17 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        """Where the assembled local model lives."""
-        return self.data_dir / "models"
+        """Where the assembled local model lives: the cache, shared by every data directory.
+
+        A data directory made before the cache holds its own copy in `data_dir/models`, which
+        stays in use rather than being joined again (1.1 GB, about a minute).
+        """
+        from assistant.local_model.modelfile import MODEL_FILENAME
+
+        own = self.data_dir / "models"
+        if (own / MODEL_FILENAME).is_file():
+            return own
+        return self.cache_dir / "models"
 
     @property
     def history_db(self) -> Path:

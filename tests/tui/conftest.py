@@ -61,6 +61,7 @@ def _isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
         mp.delenv(name, raising=False)
     mp.setenv("XDG_CONFIG_HOME", str(home / "config"))
     mp.setenv("XDG_DATA_HOME", str(home / "share"))
+    mp.setenv("XDG_CACHE_HOME", str(home / "cache"))
     mp.chdir(home)
 
 

