@@ -16,20 +16,20 @@ from assistant.confidence import SIGNAL_NAMES, unknown_weights
 from assistant.types import ModeSetting
 
 DEFAULT_CONFIDENCE_WEIGHTS: dict[str, float] = {
-    "keyword_coverage": -0.3654,
-    "evidence_score": 1.6809,
-    "answer_type_checked": 0.3601,
-    "answer_type_found": 0.3601,
-    "sentence_coverage": -0.8034,
-    "context_coverage": 1.8689,
-    "passage_similarity": -0.0344,
-    "passage_rank": 1.6193,
-    "cross_language": 2.1397,
-    "question_terms": 0.2400,
+    "keyword_coverage": 0.1281,
+    "evidence_score": 1.1098,
+    "answer_type_checked": 0.2855,
+    "answer_type_found": 0.2855,
+    "sentence_coverage": 0.2283,
+    "context_coverage": 0.8541,
+    "passage_similarity": 0.3391,
+    "passage_rank": 1.2188,
+    "cross_language": 1.5439,
+    "question_terms": 0.1872,
     # e5 cosines of sentences to questions lie within ~0.75-0.95: large weights, small spread.
-    "sentence_similarity": 9.7895,
-    "focus_similarity": 26.1067,
-    "bias": -34.6732,
+    "sentence_similarity": 10.3899,
+    "focus_similarity": 17.7196,
+    "bias": -27.5146,
 }
 """Fitted by `python -m evals.calibrate` on the sample set and a PIAF calibration split, in
 extractive mode (evals/README.md, "Semantic support in the confidence", gives the commands and
