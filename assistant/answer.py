@@ -212,7 +212,7 @@ class Assistant:
             # extractive runs); a model reads several and its answer is verified on its own.
             # Gating it cost right answers and saved no wrong one (evals/README.md).
             policy = policy.model_copy(update={"min_confidence": 0.0})
-        check = Answerability(standalone, policy, self.store, self.keywords)
+        check = Answerability(standalone, policy, self.store, self.keywords, self.embeddings)
         evidence = check.answering_first(
             score_sentences(standalone, retrieval.passages), retrieval.passages
         )
@@ -230,7 +230,7 @@ class Assistant:
             standalone_question=standalone if standalone != question else None,
             timings=Timings(retrieve=retrieve_ms),
             kind=kind,
-            confidence=confidence(signals, policy.confidence_weights),
+            confidence=confidence(signals, policy.confidence_weights) if check.calibrated else None,
             signals=signals.to_dict(),
         )
         if refusal_reason is not None or not evidence:

@@ -15,12 +15,16 @@ from typing import TYPE_CHECKING
 
 from assistant.analysis import analyse, detect_language
 from assistant.confidence import Signals, confidence
+from assistant.embeddings import E5_MODEL_ID, model_id
 from assistant.grounding import gives, mentions, mentions_any, names_bound, years_in
 from assistant.questions import Expectation, expect, question_names, subject_names
 from assistant.structure import is_heading
+from assistant.support import Support, support
 from assistant.text import sentence_spans
 
 if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
     from assistant.evidence import Evidence
     from assistant.keyword import KeywordIndex
     from assistant.retrieval import Retrieval
@@ -33,10 +37,20 @@ class Answerability:
     """The grounding decisions for one question."""
 
     def __init__(
-        self, question: str, policy: GroundingSettings, store: Store, keywords: KeywordIndex
+        self,
+        question: str,
+        policy: GroundingSettings,
+        store: Store,
+        keywords: KeywordIndex,
+        embeddings: Embeddings | None = None,
     ) -> None:
-        """Checks for `question` (the standalone one) under `policy`."""
+        """Checks for `question` (the standalone one) under `policy`.
+
+        `embeddings` is the store's model, for the semantic support signals; without it they
+        count as 0.
+        """
         self.question = question
+        self.embeddings = embeddings
         self.policy = policy
         self.store = store
         self.keywords = keywords
@@ -47,6 +61,20 @@ class Answerability:
         # Verdicts per sentence: the ordering and the refusal ask about the same sentences.
         self._verdicts: dict[tuple[str, int, int], bool] = {}
         self._assessed: tuple[Retrieval, Sequence[Evidence], Signals] | None = None
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether the confidence means what its weights were fitted for.
+
+        They were fitted on the e5 model's cosines (`assistant/support.py`); another model's lie
+        elsewhere (and would refuse everything), and without the semantic signals the weights
+        do not apply: then no confidence is computed and none refuses.
+        """
+        return (
+            self.policy.semantic_support
+            and self.embeddings is not None
+            and model_id(self.embeddings) == E5_MODEL_ID
+        )
 
     @property
     def checks(self) -> bool:
@@ -76,7 +104,7 @@ class Answerability:
             top = evidence[: policy.answer_type_sentences]
             if not any(self._gives(ev.text, ev.passage, ev.start, ev.end, retrieved) for ev in top):
                 return f"no retrieved sentence gives {self.wanted()}"
-        if policy.min_confidence > 0:
+        if policy.min_confidence > 0 and self.calibrated:
             score = confidence(self.signals(retrieval, evidence), policy.confidence_weights)
             if score < policy.min_confidence:
                 return f"confidence {score:.2f} < {policy.min_confidence:.2f}"
@@ -105,6 +133,7 @@ class Answerability:
         found = self.checks and self._gives(
             best.text, best.passage, best.start, best.end, all_text(retrieval.passages)
         )
+        meaning = self._support(retrieval, evidence)
         return Signals(
             keyword_coverage=retrieval.keyword_coverage,
             evidence_score=best.score,
@@ -116,6 +145,19 @@ class Answerability:
             passage_rank=1.0 / max(best.n, 1),
             cross_language=float(detect_language(self.question) != detect_language(best.text)),
             question_terms=float(len(asked)),
+            sentence_similarity=meaning.similarity,
+            focus_similarity=meaning.focus_similarity,
+        )
+
+    def _support(self, retrieval: Retrieval, evidence: Sequence[Evidence]) -> Support:
+        """The embeddings' view of the best sentence (`assistant/support.py`)."""
+        if self.embeddings is None or not self.calibrated:
+            return Support()
+        return support(
+            self.embeddings,
+            self.question,
+            evidence[0].text,
+            question_vector=retrieval.query_vector or None,
         )
 
     def answering_first(

@@ -36,6 +36,10 @@ class Signals:
         cross_language: 1 when the question and the best sentence are in different languages.
         question_terms: How many content words the question has (a longer question is more
             specific, and a sentence matching it is more often the answer).
+        sentence_similarity: Cosine of the question to the best sentence in the store's
+            multilingual embedding space (`assistant/support.py`): meaning, across languages.
+        focus_similarity: The same for the question without its names (what it asks, not
+            whom it is about), which tells the sentence that answers from one on its topic.
     """
 
     keyword_coverage: float = 0.0
@@ -48,6 +52,8 @@ class Signals:
     passage_rank: float = 0.0
     cross_language: float = 0.0
     question_terms: float = 0.0
+    sentence_similarity: float = 0.0
+    focus_similarity: float = 0.0
 
     def to_dict(self) -> dict[str, float]:
         """The signals by name, rounded for `ask --json`."""

@@ -37,6 +37,8 @@ class Retrieval:
     best_similarity: float
     keyword_coverage: float
     milliseconds: float
+    query_vector: tuple[float, ...] = ()
+    """The question's embedding, when dense retrieval computed it (the support signal reuses it)."""
 
 
 def rrf_fuse(rankings: list[tuple[list[str], float]], *, rrf_k: int) -> list[tuple[str, float]]:
@@ -91,6 +93,7 @@ class HybridRetriever:
         where = self._where(filters) if filters is not None and filters.active else None
         allowed = self.store.chunk_ids_where(where) if where is not None else None
         dense: list[tuple[Chunk, float]] = []
+        vector: list[float] = []
         if mode in ("hybrid", "dense") and allowed != set():
             vector = self.embeddings.embed_query(question)
             dense = self.store.dense_search(vector, n, where=where)
@@ -146,6 +149,7 @@ class HybridRetriever:
             best_similarity=best,
             keyword_coverage=coverage,
             milliseconds=(time.perf_counter() - started) * 1000,
+            query_vector=tuple(vector),
         )
 
     def _where(self, filters: Filters) -> dict[str, Any]:

@@ -16,20 +16,24 @@ from assistant.confidence import SIGNAL_NAMES, unknown_weights
 from assistant.types import ModeSetting
 
 DEFAULT_CONFIDENCE_WEIGHTS: dict[str, float] = {
-    "keyword_coverage": 0.2036,
-    "evidence_score": 2.1526,
-    "answer_type_checked": 0.2562,
-    "answer_type_found": 0.2562,
-    "sentence_coverage": 0.3856,
-    "context_coverage": 1.9231,
-    "passage_similarity": 1.5675,
-    "passage_rank": 1.3625,
-    "cross_language": 1.5853,
-    "question_terms": 0.3227,
-    "bias": -7.2271,
+    "keyword_coverage": 0.1281,
+    "evidence_score": 1.1098,
+    "answer_type_checked": 0.2855,
+    "answer_type_found": 0.2855,
+    "sentence_coverage": 0.2283,
+    "context_coverage": 0.8541,
+    "passage_similarity": 0.3391,
+    "passage_rank": 1.2188,
+    "cross_language": 1.5439,
+    "question_terms": 0.1872,
+    # e5 cosines of sentences to questions lie within ~0.75-0.95: large weights, small spread.
+    "sentence_similarity": 10.3899,
+    "focus_similarity": 17.7196,
+    "bias": -27.5146,
 }
 """Fitted by `python -m evals.calibrate` on the sample set and a PIAF calibration split, in
-extractive mode (evals/README.md, "Calibrated confidence", gives the commands and the sweep)."""
+extractive mode (evals/README.md, "Semantic support in the confidence", gives the commands and
+the sweep; refit after any change to the signals or to the answer path)."""
 
 
 class Section(BaseModel):
@@ -209,6 +213,14 @@ class GroundingSettings(Section):
         le=100,
         description="A question's name matches a corpus word at this fuzzy similarity (0-100, "
         "rapidfuzz ratio) or more: misspellings and transliterations are not unknown names.",
+    )
+    semantic_support: bool = Field(
+        default=True,
+        description="Embed the best evidence sentence and compare it with the question, whole "
+        "and without its names, for the confidence (`assistant/support.py`: one sentence and "
+        "one short query per question). The weights were fitted with these signals of the e5 "
+        "model: off (or with another embedding model) no confidence is computed and none "
+        "refuses.",
     )
     min_confidence: float = Field(
         default=0.5,

@@ -78,3 +78,27 @@ def test_ask_json_reports_the_confidence_and_its_signals(sample_settings: Settin
     assert 0.5 <= data["confidence"] <= 1.0
     assert set(data["signals"]) == set(SIGNAL_NAMES)
     assert data["signals"]["answer_type_found"] == 1.0
+    # The semantic support of the best sentence ("Hema … a ouvert 22 magasins"), in the e5
+    # space: a real cosine, not the 0 of a skipped signal.
+    assert 0.7 < data["signals"]["sentence_similarity"] <= 1.0
+    assert 0.7 < data["signals"]["focus_similarity"] <= 1.0
+
+
+def test_the_semantic_signals_can_be_turned_off(sample_settings: Settings):
+    # An English question over the French corpus: the lexical signals see one shared word,
+    # the embedding compares meanings.
+    question = "Which payment method is built into the Hema supermarkets?"
+    on = Assistant(sample_settings).ask(question).signals
+    assert on is not None
+    assert on["cross_language"] == 1.0
+    assert on["focus_similarity"] > 0.7
+    # Off, the weights (fitted with those signals) do not apply: no confidence, no refusal
+    # by it, the other signals unchanged.
+    blind = sample_settings.with_section("grounding", semantic_support=False)
+    off = Assistant(blind).ask(question).signals
+    assert off is not None
+    assert off["focus_similarity"] == off["sentence_similarity"] == 0.0
+    assert off["evidence_score"] == on["evidence_score"]
+    weak = Assistant(blind).ask(WEAK)
+    assert weak.confidence is None
+    assert not any(note.startswith("refused: confidence") for note in weak.notes), weak.notes

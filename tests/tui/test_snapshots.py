@@ -76,7 +76,10 @@ def test_inspector(snap_compare, facts, make_app, ask, settle) -> None:
             else p
             for p in answer.passages
         )
-        answer = dataclasses.replace(answer, timings=FROZEN_TIMINGS, passages=passages)
+        signals = {name: round(value, 2) for name, value in (answer.signals or {}).items()}
+        answer = dataclasses.replace(
+            answer, timings=FROZEN_TIMINGS, passages=passages, signals=signals
+        )
         await app.push_screen(InspectorScreen(answer))
         await settle(pilot)
 
