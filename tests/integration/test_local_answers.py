@@ -134,3 +134,35 @@ def test_the_real_model_as_a_reader_picks_the_answering_sentence(local: Assistan
     _check_citations(reading, answer)
     (citation,) = answer.citations
     assert citation.quote in answer.text  # an exact sentence of the document, not a rewrite
+
+
+def test_the_real_model_shortens_list_bullets_each_still_exactly_cited(local: Assistant):
+    # coverage.rewrite: the model shortens each bullet from its sentence; a rewrite its
+    # sentence does not support is never shown, and every citation keeps its exact quote.
+    rewriting = Assistant(
+        local.settings.with_section("coverage", rewrite=True),
+        store=local.store,
+        keywords=local.keywords,
+        embeddings=local.embeddings,
+        llm=local.llm,
+        generator=local.generator,
+    )
+    question = "Dans quelles provinces JD.com expérimente-t-il la livraison par drone ?"
+    skeleton = Assistant(
+        local.settings.with_mode("extractive"),
+        store=local.store,
+        keywords=local.keywords,
+        embeddings=local.embeddings,
+    ).ask(question)
+    answer = rewriting.ask(question)
+    assert answer.mode == "local"
+    assert not answer.refused
+    lines = answer.text.splitlines()
+    assert all(line.startswith("- ") and line.rstrip().endswith("]") for line in lines)
+    assert answer.citations == skeleton.citations
+    _check_citations(rewriting, answer)
+    assert any("shortened by the model" in note for note in answer.notes)
+    from assistant.numbers import numbers
+
+    for line, citation in zip(lines, answer.citations, strict=True):
+        assert numbers(line.rsplit("[", 1)[0]) <= numbers(citation.quote)
