@@ -206,6 +206,8 @@ class Answerability:
                 self.question,
                 fuzzy=self.policy.fuzzy_names,
                 check_names=False,
+                owners=self.subjects if self.policy.parse_binding else None,
+                nearest=self.policy.parse_nearest,
             )
         if self.policy.names_scope == "bound":
             # Every name of a "who" question in the answer's article, not just one of them.

@@ -286,6 +286,8 @@ def gives(
     retrieved: str | None = None,
     fuzzy: int = 85,
     check_names: bool = True,
+    owners: Sequence[Sequence[tuple[str, ...]]] | None = None,
+    nearest: bool = False,
 ) -> bool:
     """Whether a sentence holds what the question asks for (its type, bound to its focus).
 
@@ -293,7 +295,9 @@ def gives(
     about), must also name what the question is about: a figure for "Combien Cainiao a-t-il
     dépensé ?" in a passage about Alibaba answers another question. With `retrieved` (all
     the retrieved text), every name must be there and one of them in the context. Without
-    `check_names` the caller has checked the names (`names_bound`).
+    `check_names` the caller has checked the names (`names_bound`). With `owners` (the
+    question's subject names), a figure must also belong to them in the sentence's dependency
+    parse (`assistant.binding`; `nearest`: no other name nearer to it) where the parse says so.
     """
     if expectation.checkable and question and check_names:
         names = question_names(question)
@@ -313,23 +317,48 @@ def gives(
         return False
     kind = expectation.kind
     if kind == "quantity":
-        found = figures(sentence)
-        if not found:
-            return False
-        if not expectation.focus:
-            return True
-        if any(lexicon.related(f.bound, expectation.focus) for f in found):
-            return True
-        # "les épiceries ... – le pays en compte 6 millions": a figure that counts nothing
-        # after it, in a sentence that names the focus, counts the focus.
-        bare = [f for f in found if not f.bound]
-        stems = frozenset(lexicon.sentence_stems(sentence))
-        return bool(bare) and lexicon.related(stems, expectation.focus)
+        return _gives_quantity(
+            expectation, sentence, question, owners, fuzzy=fuzzy, nearest=nearest
+        )
     if kind == "date":
         return has_date(sentence)
     if kind in ("who", "name", "place"):
         return has_name(sentence, question) if question else True
     return True
+
+
+def _gives_quantity(
+    expectation: Expectation,
+    sentence: str,
+    question: str,
+    owners: Sequence[Sequence[tuple[str, ...]]] | None,
+    *,
+    fuzzy: int,
+    nearest: bool,
+) -> bool:
+    found = figures(sentence)
+    if not found:
+        return False
+    focus = expectation.focus
+    bare = [f for f in found if not f.bound]
+    bound = [f for f in found if not focus or lexicon.related(f.bound, focus)]
+    # "les épiceries ... – le pays en compte 6 millions": a figure that counts nothing after
+    # it, in a sentence that names the focus, counts the focus.
+    names_focus = bool(focus) and lexicon.related(
+        frozenset(lexicon.sentence_stems(sentence)), focus
+    )
+    candidates = bound + [f for f in bare if names_focus and f not in bound]
+    if owners is None:
+        return bool(candidates)
+    from assistant import binding
+
+    return any(
+        binding.owned(
+            sentence, figure.start, owners, question=question, fuzzy=fuzzy, nearest=nearest
+        )
+        is not False
+        for figure in candidates
+    )
 
 
 def bound_figures_agree(claim: str, quote: str) -> bool:
