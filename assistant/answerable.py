@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant import parse
 from assistant.analysis import analyse, detect_language
 from assistant.confidence import Signals, confidence
 from assistant.grounding import gives, mentions, mentions_any, names_bound, years_in
@@ -47,6 +48,21 @@ class Answerability:
         # Verdicts per sentence: the ordering and the refusal ask about the same sentences.
         self._verdicts: dict[tuple[str, int, int], bool] = {}
         self._assessed: tuple[Retrieval, Sequence[Evidence], Signals] | None = None
+        # Whether the parse binding (`assistant.binding`) refused a sentence the regex took.
+        self.parse_unbound = False
+        if self.binds_by_parse:
+            parse.warm_up()  # loads while the passages are retrieved
+
+    @property
+    def binds_by_parse(self) -> bool:
+        """Whether this question's figures are checked against the sentence's parse."""
+        return (
+            self.policy.parse_binding
+            and self.policy.answer_type
+            and self.policy.names_scope == "bound"
+            and self.expectation.kind == "quantity"
+            and bool(self.subjects)
+        )
 
     @property
     def checks(self) -> bool:
@@ -75,7 +91,11 @@ class Answerability:
             retrieved = all_text(retrieval.passages)
             top = evidence[: policy.answer_type_sentences]
             if not any(self._gives(ev.text, ev.passage, ev.start, ev.end, retrieved) for ev in top):
-                return f"no retrieved sentence gives {self.wanted()}"
+                reason = f"no retrieved sentence gives {self.wanted()}"
+                if self.parse_unbound:
+                    names = ", ".join(" ".join(group[0]) for group in self.subjects)
+                    reason += f" (parse binding: its figures are in another clause than {names})"
+                return reason
         if policy.min_confidence > 0:
             score = confidence(self.signals(retrieval, evidence), policy.confidence_weights)
             if score < policy.min_confidence:
@@ -200,15 +220,25 @@ class Answerability:
                 fuzzy=self.policy.fuzzy_names,
             ):
                 return False
-            return gives(
+            found = gives(
                 self.expectation,
                 text,
                 self.question,
                 fuzzy=self.policy.fuzzy_names,
                 check_names=False,
-                owners=self.subjects if self.policy.parse_binding else None,
+                owners=self.subjects if self.binds_by_parse else None,
                 nearest=self.policy.parse_nearest,
             )
+            if not found and self.binds_by_parse:
+                # Say so when the parse, not the regex rules, turned the sentence down.
+                self.parse_unbound = self.parse_unbound or gives(
+                    self.expectation,
+                    text,
+                    self.question,
+                    fuzzy=self.policy.fuzzy_names,
+                    check_names=False,
+                )
+            return found
         if self.policy.names_scope == "bound":
             # Every name of a "who" question in the answer's article, not just one of them.
             names = [name for group in self.subjects for name in group[:1]]

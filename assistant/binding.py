@@ -148,7 +148,7 @@ def _owns(doc: Doc, heads: list[tuple[int, str]], node: int, mention: list[int])
             continue  # separate trees: the parse says nothing
         if common in mention:
             return True  # the figure is in the name's own phrase ("le 400 millions de Walmart")
-        if _cases(doc, doc[token]) & _NOT_OWNER_CASES:
+        if _cases(doc[token]) & _NOT_OWNER_CASES:
             continue  # "en Chine", "selon Euromonitor": where or who says, not whose
         below_name = down[: down.index(common)]
         below_figure = up[: up.index(common)]
@@ -172,7 +172,7 @@ def _branches_off(
         dep = heads[i][1]
         if dep == "appos" and i in mention:
             continue  # the name is itself the aside: "le groupe, Alibaba, …"
-        if dep in _CLAUSES or (dep == "conj" and doc[i].pos_ in ("VERB", "AUX")):
+        if dep in _CLAUSES or (dep == "conj" and _is_clause(doc, heads, i)):
             return True
     return False
 
@@ -183,7 +183,7 @@ def _own_subject(
     """Whether the figure is in a clause whose own subject is a noun other than the name."""
     for i in path:
         dep = heads[i][1]
-        if dep not in _OTHER_CLAUSES and not (dep == "conj" and doc[i].pos_ in ("VERB", "AUX")):
+        if dep not in _OTHER_CLAUSES and not (dep == "conj" and _is_clause(doc, heads, i)):
             continue
         for j, (head, rel) in enumerate(heads):
             if (
@@ -198,7 +198,18 @@ def _own_subject(
     return False
 
 
-def _cases(doc: Doc, token: Token) -> set[str]:
+def _is_clause(doc: Doc, heads: list[tuple[int, str]], i: int) -> bool:
+    """Whether a conjunct is a clause: a verb, or a word with a subject of its own.
+
+    The small model tags some verbs as nouns ("JD.com compte 300 millions" → "compte" NOUN)
+    but still gives them their subject.
+    """
+    if doc[i].pos_ in ("VERB", "AUX"):
+        return True
+    return any(h == i and j != i and rel in _SUBJECTS for j, (h, rel) in enumerate(heads))
+
+
+def _cases(token: Token) -> set[str]:
     return {fold(c.text) for c in token.children if c.dep_ in ("case", "fixed")}
 
 
@@ -272,10 +283,9 @@ def _nearer_name(
     for token in doc:
         if token.i in mentioned or not _looks_named(token):
             continue
-        if _cases(doc, token) & _NOT_OWNER_CASES:
+        if _cases(token) & _NOT_OWNER_CASES:
             continue
         d = distance(token.i)
         if d is not None and d < min(own):
             return True
     return False
-

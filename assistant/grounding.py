@@ -361,24 +361,47 @@ def _gives_quantity(
     )
 
 
-def bound_figures_agree(claim: str, quote: str) -> bool:
+def bound_figures_agree(claim: str, quote: str, *, parse: bool = False) -> bool:
     """Whether every figure of a claim counts, in the quote, the same kind of thing.
 
     "Alibaba has 600 million employees [1]" over "600 millions de personnes" does not agree:
     the quote's 600 million counts people, the claim's counts employees. A figure of the claim
-    with no noun ("22 [1]") or a quote figure with no noun agrees with anything.
+    with no noun ("22 [1]") or a quote figure with no noun agrees with anything. With `parse`
+    (French claim and quote), a figure the claim gives to a name must be that name's in the
+    quote too (`assistant.binding`): "Suning détient 23%" over "… contre 23% pour Tmall …,
+    suivie de Suning" does not agree.
     """
     quote_figures = figures(quote)
     for figure in figures(claim):
-        if not figure.bound:
-            continue
-        wanted = frozenset(s for stem in figure.bound for s in lexicon.group_of(stem))
         same_value = [q for q in quote_figures if _same_value(q.text, figure.text)]
         if not same_value:
             continue  # the number check elsewhere decides
+        if parse and not _same_owner(claim, figure, quote, same_value):
+            return False
+        if not figure.bound:
+            continue
+        wanted = frozenset(s for stem in figure.bound for s in lexicon.group_of(stem))
         if not any(not q.bound or lexicon.related(q.bound, wanted) for q in same_value):
             return False
     return True
+
+
+_CAPITALISED: Final = re.compile(r"\b[A-Z][\w.&-]*[\w]")
+
+
+def _same_owner(claim: str, figure: Figure, quote: str, in_quote: list[Figure]) -> bool:
+    """Whether the names that own a claim's figure own one of its copies in the quote."""
+    from assistant import binding
+
+    names = {
+        m.group()
+        for m in _CAPITALISED.finditer(claim)
+        if fold(m.group()) not in STOP_WORDS and _mentions_one((m.group(),), quote, 85)
+    }
+    owners = [[(n,)] for n in sorted(names) if binding.owned(claim, figure.start, [[(n,)]])]
+    if not owners:
+        return True  # the claim gives the figure to nobody the quote names
+    return any(binding.owned(quote, q.start, owners) is not False for q in in_quote)
 
 
 def _same_value(a: str, b: str) -> bool:

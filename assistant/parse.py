@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
@@ -39,18 +40,19 @@ def load_seconds() -> float | None:
     return float(seconds) if seconds is not None else None
 
 
-def _pipeline() -> Any:  # noqa: ANN401 - spaCy's Language, untyped here to keep spaCy lazy
+def _pipeline() -> Language | None:
     nlp = _state.get("nlp")
     if nlp is not None or _state.get("failed"):
         return nlp
     with _lock:
         if "nlp" in _state or _state.get("failed"):
-            return _state.get("nlp")
+            loaded_before: Language | None = _state.get("nlp")
+            return loaded_before
         started = time.perf_counter()
         try:
             import spacy
 
-            loaded = spacy.load(MODEL, exclude=list(_EXCLUDE))
+            loaded: Language = spacy.load(MODEL, exclude=list(_EXCLUDE))
         except Exception as exc:  # noqa: BLE001 - any failure means "no parses", never a crash
             logger.warning(
                 "French parser %s unavailable (%s); figure bindings use the regex rules only",
@@ -63,6 +65,18 @@ def _pipeline() -> Any:  # noqa: ANN401 - spaCy's Language, untyped here to keep
         _state["nlp"] = loaded
         logger.info("French parser %s loaded in %.1f s", MODEL, _state["seconds"])
         return loaded
+
+
+def warm_up() -> None:
+    """Start loading the pipeline in a background thread, if it is not loaded yet.
+
+    A one-shot `veille ask` pays the load (seconds) once; started when the question is known
+    to need a binding check, it overlaps with retrieval instead of following it.
+    """
+    if "nlp" in _state or _state.get("failed") or _state.get("warming"):
+        return
+    _state["warming"] = True
+    threading.Thread(target=_pipeline, name="veille-parser-load", daemon=True).start()
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
