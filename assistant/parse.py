@@ -31,6 +31,7 @@ _EXCLUDE: Final = ("ner", "lemmatizer", "senter", "attribute_ruler")
 _CACHE_SIZE: Final = 2048  # sentences; a question touches a few dozen
 
 _lock = threading.Lock()
+_parsing = threading.Lock()
 _state: dict[str, Any] = {}  # "nlp" once loaded, "failed" once it could not load
 
 
@@ -85,5 +86,6 @@ def parse(sentence: str) -> Doc | None:
     nlp = _pipeline()
     if nlp is None:
         return None
-    doc: Doc = nlp(sentence)
+    with _parsing:  # one parse at a time: spaCy does not promise a pipeline is thread-safe
+        doc: Doc = nlp(sentence)
     return doc
