@@ -128,6 +128,10 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the models now rather than at the first question (front ends call this)."""
         self.embeddings.embed_query("warm up")
+        if self.settings.grounding.parse_binding:
+            from assistant.parse import parse
+
+            parse("Chargement.")  # the French parser (seconds), for the binding checks
         if self.generator.mode != "extractive":
             _ = self.llm
 
@@ -200,6 +204,7 @@ class Assistant:
                     replace(checked, timings=replace(checked.timings, total=ms_since(started)))
                 )
                 return
+        retrieval = self.retriever.retrieve(standalone, k=k, filters=filters)
         policy = self.settings.grounding
         if kind in LONG_KINDS:
             # The answer-type check asks one sentence for one fact; a list has many, and the
@@ -210,9 +215,7 @@ class Assistant:
             # extractive runs); a model reads several and its answer is verified on its own.
             # Gating it cost right answers and saved no wrong one (evals/README.md).
             policy = policy.model_copy(update={"min_confidence": 0.0})
-        # Built before retrieval: a check that needs the French parser starts loading it now.
         check = Answerability(standalone, policy, self.store, self.keywords)
-        retrieval = self.retriever.retrieve(standalone, k=k, filters=filters)
         evidence = check.answering_first(
             score_sentences(standalone, retrieval.passages), retrieval.passages
         )

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant import parse
 from assistant.analysis import analyse, detect_language
 from assistant.confidence import Signals, confidence
 from assistant.grounding import gives, mentions, mentions_any, names_bound, years_in
@@ -50,8 +49,6 @@ class Answerability:
         self._assessed: tuple[Retrieval, Sequence[Evidence], Signals] | None = None
         # Whether the parse binding (`assistant.binding`) refused a sentence the regex took.
         self.parse_unbound = False
-        if self.binds_by_parse:
-            parse.warm_up()  # loads while the passages are retrieved
 
     @property
     def binds_by_parse(self) -> bool:

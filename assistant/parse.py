@@ -68,18 +68,6 @@ def _pipeline() -> Language | None:
         return loaded
 
 
-def warm_up() -> None:
-    """Start loading the pipeline in a background thread, if it is not loaded yet.
-
-    A one-shot `veille ask` pays the load (seconds) once; started when the question is known
-    to need a binding check, it overlaps with retrieval instead of following it.
-    """
-    if "nlp" in _state or _state.get("failed") or _state.get("warming"):
-        return
-    _state["warming"] = True
-    threading.Thread(target=_pipeline, name="veille-parser-load", daemon=True).start()
-
-
 @lru_cache(maxsize=_CACHE_SIZE)
 def parse(sentence: str) -> Doc | None:
     """The dependency parse of one sentence, or None when no parser could load."""
