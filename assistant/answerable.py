@@ -47,8 +47,7 @@ class Answerability:
         # Verdicts per sentence: the ordering and the refusal ask about the same sentences.
         self._verdicts: dict[tuple[str, int, int], bool] = {}
         self._assessed: tuple[Retrieval, Sequence[Evidence], Signals] | None = None
-        # Whether the parse binding (`assistant.binding`) refused a sentence the regex took.
-        self.parse_unbound = False
+        self.parse_unbound: set[str] = set()  # names the parse binding refused a figure to
 
     @property
     def binds_by_parse(self) -> bool:
@@ -90,7 +89,7 @@ class Answerability:
             if not any(self._gives(ev.text, ev.passage, ev.start, ev.end, retrieved) for ev in top):
                 reason = f"no retrieved sentence gives {self.wanted()}"
                 if self.parse_unbound:
-                    names = ", ".join(" ".join(group[0]) for group in self.subjects)
+                    names = ", ".join(sorted(self.parse_unbound))
                     reason += f" (parse binding: its figures are in another clause than {names})"
                 return reason
         if policy.min_confidence > 0:
@@ -227,14 +226,7 @@ class Answerability:
                 nearest=self.policy.parse_nearest,
             )
             if not found and self.binds_by_parse:
-                # Say so when the parse, not the regex rules, turned the sentence down.
-                self.parse_unbound = self.parse_unbound or gives(
-                    self.expectation,
-                    text,
-                    self.question,
-                    fuzzy=self.policy.fuzzy_names,
-                    check_names=False,
-                )
+                self.parse_unbound.update(self._unbound_names(text))
             return found
         if self.policy.names_scope == "bound":
             # Every name of a "who" question in the answer's article, not just one of them.
@@ -251,6 +243,25 @@ class Answerability:
             retrieved=retrieved,
             fuzzy=self.policy.fuzzy_names,
         )
+
+    def _unbound_names(self, text: str) -> list[str]:
+        """The subject names the parse refused the sentence's figures to, if the regex took it."""
+        fuzzy = self.policy.fuzzy_names
+        if not gives(self.expectation, text, self.question, fuzzy=fuzzy, check_names=False):
+            return []
+        return [
+            " ".join(group[0])
+            for group in self.subjects
+            if not gives(
+                self.expectation,
+                text,
+                self.question,
+                fuzzy=fuzzy,
+                check_names=False,
+                owners=[group],
+                nearest=self.policy.parse_nearest,
+            )
+        ]
 
     def _years_hold(self, text: str, passage: Passage, start: int) -> bool:
         """Whether each year the question names dates the sentence ("en 2017", "in 2016").
