@@ -214,6 +214,7 @@ class Answerability:
                 lead=self._lead(passage),
                 document=self._document(passage),
                 fuzzy=self.policy.fuzzy_names,
+                parsed=self.binds_by_parse,
             ):
                 return False
             found = gives(

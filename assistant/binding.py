@@ -12,6 +12,9 @@ each is in. A figure is not the entity's when, in the tree:
   – le pays en compte 6 millions –");
 - another name is nearer to the figure than the entity is (optional, `grounding.parse_nearest`).
 
+`main_clause_names` serves the names check (`grounding.names_bound`): an earlier sentence that
+names the entity only in a second clause after someone else's is not about it.
+
 Every rule vetoes; none grants. Where the parse has nothing to say (no parser, the figure or
 the name not found as tokens, the two in separate trees), the answer is None and the regex
 rules decide alone. The small model attaches a subject after a comma to the figure before
@@ -287,5 +290,40 @@ def _nearer_name(
             continue
         d = distance(token.i)
         if d is not None and d < min(own):
+            return True
+    return False
+
+
+def main_clause_names(
+    sentence: str, group: Sequence[tuple[str, ...]], *, fuzzy: int = 85
+) -> bool | None:
+    """Whether a sentence names one of `group` in its main clause, or only in a later one.
+
+    False for "Nous avons mis 13 ans pour atteindre 400 milliards…, Walmart a mis 53 ans":
+    Walmart is the subject of a second clause; the sentence, and the one after it, are about
+    the first clause's subject. None when the parse has nothing to say.
+    """
+    doc = parse(sentence)
+    if doc is None:
+        return None
+    mentions = [m for name in group for m in _mentions(doc, name, fuzzy)]
+    if not mentions:
+        return None
+    heads = _heads(doc)
+    for mention in mentions:
+        path = _path_up(heads, mention[0])
+        root = path[-1]
+        if heads[root][0] != root:
+            return None
+        clauses = [
+            i
+            for i in path[:-1]
+            if heads[i][1] in _OTHER_CLAUSES
+            or (heads[i][1] == "conj" and _is_clause(doc, heads, i))
+        ]
+        root_subjects = [
+            j for j, (h, rel) in enumerate(heads) if h == root and j != root and rel in _SUBJECTS
+        ]
+        if not clauses or not root_subjects or any(j in mention for j in root_subjects):
             return True
     return False

@@ -240,6 +240,7 @@ def names_bound(
     lead: str = "",
     document: str = "",
     fuzzy: int = 85,
+    parsed: bool = False,
 ) -> bool:
     """Whether the sentence is about each of the question's subject names (`subject_names`).
 
@@ -248,7 +249,9 @@ def names_bound(
     name must be in one of the `earlier` sentences (the article's few sentences before it)
     or in the article's `lead`. A sentence whose topic is someone else ("Pingduoduo … emmené
     par Tencent" for "Combien Tencent a-t-il investi dans JD.com ?") is about them, whatever
-    the text around it says.
+    the text around it says. With `parsed`, an earlier sentence that names it only in a
+    second clause after someone else's ("Nous avons mis 13 ans…, Walmart a mis 53 ans") is
+    about that someone else (`binding.main_clause_names`).
     """
     other = topic_name(sentence, question, document)
     for group in groups:
@@ -256,7 +259,7 @@ def names_bound(
             continue
         if other is not None:
             return False
-        if not _said_before(group, earlier, lead, question, document, fuzzy):
+        if not _said_before(group, earlier, lead, question, document, fuzzy, parsed=parsed):
             return False
     return True
 
@@ -268,9 +271,15 @@ def _said_before(
     question: str,
     document: str,
     fuzzy: int,
+    *,
+    parsed: bool = False,
 ) -> bool:
     for previous in earlier:
         if any(_mentions_one(name, previous, fuzzy) for name in group):
+            if parsed:
+                from assistant.binding import main_clause_names
+
+                return main_clause_names(previous, group, fuzzy=fuzzy) is not False
             return True
         if topic_name(previous, question, document) is not None:
             return False  # the text before is about someone else

@@ -12,7 +12,7 @@ import pytest
 
 from assistant import parse
 from assistant.binding import owned
-from assistant.grounding import bound_figures_agree, figures, gives
+from assistant.grounding import bound_figures_agree, figures, gives, names_bound
 from assistant.questions import expect, subject_names
 
 SHARES = (
@@ -154,3 +154,20 @@ def test_parses_are_cached_by_sentence():
 def test_a_model_claim_must_give_the_figure_to_its_owner(claim: str, *, agrees: bool):
     assert bound_figures_agree(claim, SHARES)  # the regex binding: same value, same unit
     assert bound_figures_agree(claim, SHARES, parse=True) is agrees
+
+
+def test_a_name_in_a_second_clause_is_not_what_the_next_sentence_is_about():
+    question = "Quel volume d'affaires Walmart a-t-il réalisé en 2016 ?"
+    after = (
+        "En 2016 le 1er distributeur du monde, avec 500 milliards de dollars de volume d’affaires."
+    )
+    groups = subject_names(question)
+    assert names_bound(groups, after, question, earlier=[WALMART])  # regex: Walmart said before
+    assert not names_bound(groups, after, question, earlier=[WALMART], parsed=True)
+
+
+def test_the_main_clause_subject_carries_over_to_the_next_sentence():
+    question = "Combien de minutes faut-il à Hema pour livrer un repas ?"
+    after = "L'application propose la livraison en 29 minutes."
+    groups = subject_names(question)
+    assert names_bound(groups, after, question, earlier=[HEMA], parsed=True)
