@@ -215,8 +215,9 @@ class GroundingSettings(Section):
         description="A figure answers a quantity question only if, in the sentence's French "
         "dependency parse (spaCy's fr_core_news_sm, loaded on first need), it belongs to the "
         "question's subject: not in another clause or aside than the subject's name ('suivie "
-        "de Suning', 'emmené par Tencent'). Off, or when the parser cannot load: the regex "
-        "binding alone.",
+        "de Suning', 'emmené par Tencent'); and an earlier sentence lends its subject to the "
+        "next only if it names it in its main clause. Off, or when the parser cannot load: the "
+        "regex binding alone.",
     )
     parse_nearest: bool = Field(
         default=False,
