@@ -129,6 +129,10 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the models now rather than at the first question (front ends call this)."""
         self.embeddings.embed_query("warm up")
+        if self.settings.grounding.parse_binding:
+            from assistant.parse import parse
+
+            parse("Chargement.")  # the French parser (seconds), for the binding checks
         if self.generator.mode != "extractive":
             _ = self.llm
 

@@ -61,6 +61,18 @@ class Answerability:
         # Verdicts per sentence: the ordering and the refusal ask about the same sentences.
         self._verdicts: dict[tuple[str, int, int], bool] = {}
         self._assessed: tuple[Retrieval, Sequence[Evidence], Signals] | None = None
+        self.parse_unbound: set[str] = set()  # names the parse binding refused a figure to
+
+    @property
+    def binds_by_parse(self) -> bool:
+        """Whether this question's figures are checked against the sentence's parse."""
+        return (
+            self.policy.parse_binding
+            and self.policy.answer_type
+            and self.policy.names_scope == "bound"
+            and self.expectation.kind == "quantity"
+            and bool(self.subjects)
+        )
 
     @property
     def calibrated(self) -> bool:
@@ -103,7 +115,11 @@ class Answerability:
             retrieved = all_text(retrieval.passages)
             top = evidence[: policy.answer_type_sentences]
             if not any(self._gives(ev.text, ev.passage, ev.start, ev.end, retrieved) for ev in top):
-                return f"no retrieved sentence gives {self.wanted()}"
+                reason = f"no retrieved sentence gives {self.wanted()}"
+                if self.parse_unbound:
+                    names = ", ".join(sorted(self.parse_unbound))
+                    reason += f" (parse binding: its figures are in another clause than {names})"
+                return reason
         if policy.min_confidence > 0 and self.calibrated:
             score = confidence(self.signals(retrieval, evidence), policy.confidence_weights)
             if score < policy.min_confidence:
@@ -240,15 +256,21 @@ class Answerability:
                 lead=self._lead(passage),
                 document=self._document(passage),
                 fuzzy=self.policy.fuzzy_names,
+                parsed=self.binds_by_parse,
             ):
                 return False
-            return gives(
+            found = gives(
                 self.expectation,
                 text,
                 self.question,
                 fuzzy=self.policy.fuzzy_names,
                 check_names=False,
+                owners=self.subjects if self.binds_by_parse else None,
+                nearest=self.policy.parse_nearest,
             )
+            if not found and self.binds_by_parse:
+                self.parse_unbound.update(self._unbound_names(text))
+            return found
         if self.policy.names_scope == "bound":
             # Every name of a "who" question in the answer's article, not just one of them.
             names = [name for group in self.subjects for name in group[:1]]
@@ -264,6 +286,25 @@ class Answerability:
             retrieved=retrieved,
             fuzzy=self.policy.fuzzy_names,
         )
+
+    def _unbound_names(self, text: str) -> list[str]:
+        """The subject names the parse refused the sentence's figures to, if the regex took it."""
+        fuzzy = self.policy.fuzzy_names
+        if not gives(self.expectation, text, self.question, fuzzy=fuzzy, check_names=False):
+            return []
+        return [
+            " ".join(group[0])
+            for group in self.subjects
+            if not gives(
+                self.expectation,
+                text,
+                self.question,
+                fuzzy=fuzzy,
+                check_names=False,
+                owners=[group],
+                nearest=self.policy.parse_nearest,
+            )
+        ]
 
     def _years_hold(self, text: str, passage: Passage, start: int) -> bool:
         """Whether each year the question names dates the sentence ("en 2017", "in 2016").

@@ -158,6 +158,7 @@ class Generation:
             language=language,
             threshold=grounding.support,
             bindings=grounding.answer_type,
+            parse_bindings=grounding.parse_binding,
         )
         if not verified.citations:
             reason = "no sentence of the model's answer was supported by the passages"

@@ -240,6 +240,7 @@ def names_bound(
     lead: str = "",
     document: str = "",
     fuzzy: int = 85,
+    parsed: bool = False,
 ) -> bool:
     """Whether the sentence is about each of the question's subject names (`subject_names`).
 
@@ -248,7 +249,9 @@ def names_bound(
     name must be in one of the `earlier` sentences (the article's few sentences before it)
     or in the article's `lead`. A sentence whose topic is someone else ("Pingduoduo … emmené
     par Tencent" for "Combien Tencent a-t-il investi dans JD.com ?") is about them, whatever
-    the text around it says.
+    the text around it says. With `parsed`, an earlier sentence that names it only in a
+    second clause after someone else's ("Nous avons mis 13 ans…, Walmart a mis 53 ans") is
+    about that someone else (`binding.main_clause_names`).
     """
     other = topic_name(sentence, question, document)
     for group in groups:
@@ -256,7 +259,7 @@ def names_bound(
             continue
         if other is not None:
             return False
-        if not _said_before(group, earlier, lead, question, document, fuzzy):
+        if not _said_before(group, earlier, lead, question, document, fuzzy, parsed=parsed):
             return False
     return True
 
@@ -268,9 +271,15 @@ def _said_before(
     question: str,
     document: str,
     fuzzy: int,
+    *,
+    parsed: bool = False,
 ) -> bool:
     for previous in earlier:
         if any(_mentions_one(name, previous, fuzzy) for name in group):
+            if parsed:
+                from assistant.binding import main_clause_names
+
+                return main_clause_names(previous, group, fuzzy=fuzzy) is not False
             return True
         if topic_name(previous, question, document) is not None:
             return False  # the text before is about someone else
@@ -286,6 +295,8 @@ def gives(
     retrieved: str | None = None,
     fuzzy: int = 85,
     check_names: bool = True,
+    owners: Sequence[Sequence[tuple[str, ...]]] | None = None,
+    nearest: bool = False,
 ) -> bool:
     """Whether a sentence holds what the question asks for (its type, bound to its focus).
 
@@ -293,7 +304,9 @@ def gives(
     about), must also name what the question is about: a figure for "Combien Cainiao a-t-il
     dépensé ?" in a passage about Alibaba answers another question. With `retrieved` (all
     the retrieved text), every name must be there and one of them in the context. Without
-    `check_names` the caller has checked the names (`names_bound`).
+    `check_names` the caller has checked the names (`names_bound`). With `owners` (the
+    question's subject names), a figure must also belong to them in the sentence's dependency
+    parse (`assistant.binding`; `nearest`: no other name nearer to it) where the parse says so.
     """
     if expectation.checkable and question and check_names:
         names = question_names(question)
@@ -313,18 +326,9 @@ def gives(
         return False
     kind = expectation.kind
     if kind == "quantity":
-        found = figures(sentence)
-        if not found:
-            return False
-        if not expectation.focus:
-            return True
-        if any(lexicon.related(f.bound, expectation.focus) for f in found):
-            return True
-        # "les épiceries ... – le pays en compte 6 millions": a figure that counts nothing
-        # after it, in a sentence that names the focus, counts the focus.
-        bare = [f for f in found if not f.bound]
-        stems = frozenset(lexicon.sentence_stems(sentence))
-        return bool(bare) and lexicon.related(stems, expectation.focus)
+        return _gives_quantity(
+            expectation, sentence, question, owners, fuzzy=fuzzy, nearest=nearest
+        )
     if kind == "date":
         return has_date(sentence)
     if kind in ("who", "name", "place"):
@@ -332,24 +336,81 @@ def gives(
     return True
 
 
-def bound_figures_agree(claim: str, quote: str) -> bool:
+def _gives_quantity(
+    expectation: Expectation,
+    sentence: str,
+    question: str,
+    owners: Sequence[Sequence[tuple[str, ...]]] | None,
+    *,
+    fuzzy: int,
+    nearest: bool,
+) -> bool:
+    found = figures(sentence)
+    if not found:
+        return False
+    focus = expectation.focus
+    bare = [f for f in found if not f.bound]
+    bound = [f for f in found if not focus or lexicon.related(f.bound, focus)]
+    # "les épiceries ... – le pays en compte 6 millions": a figure that counts nothing after
+    # it, in a sentence that names the focus, counts the focus.
+    names_focus = bool(focus) and lexicon.related(
+        frozenset(lexicon.sentence_stems(sentence)), focus
+    )
+    candidates = bound + [f for f in bare if names_focus and f not in bound]
+    if owners is None:
+        return bool(candidates)
+    from assistant import binding
+
+    return any(
+        binding.owned(
+            sentence, figure.start, owners, question=question, fuzzy=fuzzy, nearest=nearest
+        )
+        is not False
+        for figure in candidates
+    )
+
+
+def bound_figures_agree(claim: str, quote: str, *, parse: bool = False) -> bool:
     """Whether every figure of a claim counts, in the quote, the same kind of thing.
 
     "Alibaba has 600 million employees [1]" over "600 millions de personnes" does not agree:
     the quote's 600 million counts people, the claim's counts employees. A figure of the claim
-    with no noun ("22 [1]") or a quote figure with no noun agrees with anything.
+    with no noun ("22 [1]") or a quote figure with no noun agrees with anything. With `parse`
+    (French claim and quote), a figure the claim gives to a name must be that name's in the
+    quote too (`assistant.binding`): "Suning détient 23%" over "… contre 23% pour Tmall …,
+    suivie de Suning" does not agree.
     """
     quote_figures = figures(quote)
     for figure in figures(claim):
-        if not figure.bound:
-            continue
-        wanted = frozenset(s for stem in figure.bound for s in lexicon.group_of(stem))
         same_value = [q for q in quote_figures if _same_value(q.text, figure.text)]
         if not same_value:
             continue  # the number check elsewhere decides
+        if parse and not _same_owner(claim, figure, quote, same_value):
+            return False
+        if not figure.bound:
+            continue
+        wanted = frozenset(s for stem in figure.bound for s in lexicon.group_of(stem))
         if not any(not q.bound or lexicon.related(q.bound, wanted) for q in same_value):
             return False
     return True
+
+
+_CAPITALISED: Final = re.compile(r"\b[A-Z][\w.&-]*[\w]")
+
+
+def _same_owner(claim: str, figure: Figure, quote: str, in_quote: list[Figure]) -> bool:
+    """Whether the names that own a claim's figure own one of its copies in the quote."""
+    from assistant import binding
+
+    names = {
+        m.group()
+        for m in _CAPITALISED.finditer(claim)
+        if fold(m.group()) not in STOP_WORDS and _mentions_one((m.group(),), quote, 85)
+    }
+    owners = [[(n,)] for n in sorted(names) if binding.owned(claim, figure.start, [[(n,)]])]
+    if not owners:
+        return True  # the claim gives the figure to nobody the quote names
+    return any(binding.owned(quote, q.start, owners) is not False for q in in_quote)
 
 
 def _same_value(a: str, b: str) -> bool:

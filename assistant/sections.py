@@ -222,6 +222,21 @@ class GroundingSettings(Section):
         "model: off (or with another embedding model) no confidence is computed and none "
         "refuses.",
     )
+    parse_binding: bool = Field(
+        default=True,
+        description="A figure answers a quantity question only if, in the sentence's French "
+        "dependency parse (spaCy's fr_core_news_sm, loaded on first need), it belongs to the "
+        "question's subject: not in another clause or aside than the subject's name ('suivie "
+        "de Suning', 'emmené par Tencent'); and an earlier sentence lends its subject to the "
+        "next only if it names it in its main clause. Off, or when the parser cannot load: the "
+        "regex binding alone.",
+    )
+    parse_nearest: bool = Field(
+        default=False,
+        description="With parse_binding, also refuse a figure that another name of the "
+        "sentence is nearer to, in the parse, than the question's subject ('61% … contre 23% "
+        "pour Tmall': 23% is Tmall's).",
+    )
     min_confidence: float = Field(
         default=0.5,
         ge=0,

@@ -43,3 +43,33 @@ def test_a_sentence_about_the_subject_of_the_paragraph_still_answers(sample_sett
     )
     assert not answer.refused, answer.notes
     assert "29 minutes" in answer.text
+
+
+# A real figure of the sentence, in another clause than the question's subject: Pingduoduo
+# raised the 3 billion in a round "emmené par Tencent"; the shares are JD's and Tmall's,
+# "suivie de Suning Appliance". The parse of the sentence (`grounding.parse_binding`) refuses.
+CLAUSE_MISSES = [
+    ("Combien Tencent a-t-il investi dans la levée de fonds de Pingduoduo ?", "Tencent"),
+    ("Quelle part du marché de l'électroménager revient à Suning Appliance ?", "Suning"),
+]
+
+
+@pytest.mark.parametrize(("question", "name"), CLAUSE_MISSES)
+def test_a_figure_of_another_clause_is_refused_by_the_parse(
+    sample_settings: Settings, question: str, name: str
+):
+    parsed = Assistant(sample_settings.with_mode("extractive")).ask(question)
+    assert parsed.refused, parsed.text
+    assert any("parse binding" in note and name in note for note in parsed.notes), parsed.notes
+    regex_only = sample_settings.with_mode("extractive").with_section(
+        "grounding", parse_binding=False
+    )
+    assert not Assistant(regex_only).ask(question).refused  # the parse is what refuses it
+
+
+def test_the_parse_keeps_a_figure_of_the_subject(sample_settings: Settings):
+    answer = Assistant(sample_settings.with_mode("extractive")).ask(
+        "Combien de magasins Hema a-t-il ouverts ?"
+    )
+    assert not answer.refused, answer.notes
+    assert "22 magasins" in answer.text
