@@ -395,19 +395,22 @@ def bound_figures_agree(claim: str, quote: str, *, parse: bool = False) -> bool:
     return True
 
 
-_CAPITALISED: Final = re.compile(r"\b[A-Z][\w.&-]*[\w]")
+# A run of capitalised words is one name: "Huitongda Network", "Ling Shou Tong".
+_CAPITALISED: Final = re.compile(r"\b[A-Z][\w.&-]*\w(?: [A-Z][\w.&-]*\w)*")
 
 
 def _same_owner(claim: str, figure: Figure, quote: str, in_quote: list[Figure]) -> bool:
     """Whether the names that own a claim's figure own one of its copies in the quote."""
     from assistant import binding
 
-    names = {
-        m.group()
-        for m in _CAPITALISED.finditer(claim)
-        if fold(m.group()) not in STOP_WORDS and _mentions_one((m.group(),), quote, 85)
-    }
-    owners = [[(n,)] for n in sorted(names) if binding.owned(claim, figure.start, [[(n,)]])]
+    # A name's words are judged together: the parse may hang "Network" of "Huitongda
+    # Network" off the figure in the claim and off the platform in the quote.
+    names = set()
+    for m in _CAPITALISED.finditer(claim):
+        parts = tuple(w for w in m.group().split() if fold(w) not in STOP_WORDS)
+        if parts and _mentions_one(parts[:1], quote, 85):
+            names.add(parts)
+    owners = [[n] for n in sorted(names) if binding.owned(claim, figure.start, [[n]])]
     if not owners:
         return True  # the claim gives the figure to nobody the quote names
     return any(binding.owned(quote, q.start, owners) is not False for q in in_quote)
