@@ -259,7 +259,9 @@ class Assistant:
                 replace(checked, timings=replace(checked.timings, total=ms_since(started)))
             )
             return
-        yield from self.generation.answer(base, evidence, language, started, check)
+        yield from self.generation.answer(
+            base, evidence, language, started, check, fallback=preliminary
+        )
 
     def _covered(
         self,

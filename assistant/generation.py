@@ -29,7 +29,7 @@ from assistant.prompts import (
     says_not_found,
 )
 from assistant.text import sentence_spans
-from assistant.types import Answer, Citation, Passage, Timings
+from assistant.types import EXTRACTIVE_MODEL, Answer, Citation, Passage, Timings
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from assistant.store import Store
 
 OFFSETS_CHANGED = "quote not found at its offsets"
+MODEL_FOUND_NOTHING = "the model found no answer"
 """The end of the note of an answer whose document changed while it was being made."""
 
 
@@ -101,10 +102,54 @@ class Generation:
         language: str,
         started: float,
         check: Answerability,
+        fallback: Answer | None = None,
     ) -> Iterator[Event]:
-        """The model's answer, written or read as `generation.style` says; ends with one."""
+        """The model's answer, written or read as `generation.style` says; ends with one.
+
+        `fallback` is the extractive answer: shown instead of a refusal the model's answer
+        earned when the evidence is confident enough (`grounding.fallback_confidence`).
+        """
         by = self.read if self.settings.generation.style == "reader" else self.write
-        yield from by(base, evidence, language, started, check)
+        for event in by(base, evidence, language, started, check):
+            if isinstance(event, AnswerReady) and fallback is not None:
+                yield AnswerReady(self._fall_back(event.answer, fallback, started))
+            else:
+                yield event
+
+    def _fall_back(self, answer: Answer, fallback: Answer, started: float) -> Answer:
+        """The extractive answer in place of a refusal of the model's, when the evidence is sure.
+
+        The model fails most often on what it cannot phrase from French text (an English
+        question, a paraphrase): its sentences then match no passage, though the best
+        evidence sentence answers. A refusal because the model found nothing is kept unless
+        `grounding.fallback_on_model_refusal` says otherwise.
+        """
+        grounding = self.settings.grounding
+        reason = next((n for n in answer.notes if n.startswith("refused: ")), "")
+        model_said_no = reason == f"refused: {MODEL_FOUND_NOTHING}"
+        if (
+            not answer.refused
+            or fallback.confidence is None
+            or fallback.confidence < grounding.fallback_confidence
+            or grounding.fallback_confidence >= 1
+            or (model_said_no and not grounding.fallback_on_model_refusal)
+            or not fallback.citations
+        ):
+            return answer
+        note = (
+            f"the model's answer was {reason.removeprefix('refused: ')}: the best evidence "
+            f"sentence is shown (confidence {fallback.confidence:.2f})"
+        )
+        shown = replace(
+            answer,
+            text=fallback.text,
+            refused=False,
+            model=EXTRACTIVE_MODEL,
+            citations=fallback.citations,
+            notes=(*fallback.notes, note),
+        )
+        shown = checked_answer(shown, self.store)
+        return replace(shown, timings=replace(shown.timings, total=ms_since(started)))
 
     def write(
         self,
@@ -146,9 +191,7 @@ class Generation:
             timings=timings,
         )
         if REFUSAL_MARKER in raw or not raw or says_not_found(raw):
-            yield AnswerReady(
-                refused_answer(generated, language, started, "the model found no answer")
-            )
+            yield AnswerReady(refused_answer(generated, language, started, MODEL_FOUND_NOTHING))
             return
         grounding = self.settings.grounding
         verified = verify(
@@ -209,9 +252,7 @@ class Generation:
         )
         reading = reply.reading
         if reading is not None and reading.sentence is None:
-            yield AnswerReady(
-                refused_answer(generated, language, started, "the model found no answer")
-            )
+            yield AnswerReady(refused_answer(generated, language, started, MODEL_FOUND_NOTHING))
             return
         notes: tuple[str, ...] = ()
         chosen = reading.sentence if reading is not None else None

@@ -246,6 +246,20 @@ class GroundingSettings(Section):
         "sentence answers it) is refused; 0 turns the check off. A model's answer is verified "
         "on its own and is not gated.",
     )
+    fallback_confidence: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="With a model, when its answer is refused because verification found "
+        "none of its sentences supported or its cited sentence does not give what is asked, "
+        "the extractive answer (the best evidence sentence, cited) is shown instead if the "
+        "evidence's calibrated confidence is at least this. 1 turns it off.",
+    )
+    fallback_on_model_refusal: bool = Field(
+        default=False,
+        description="With fallback_confidence, also show the extractive answer when the model "
+        "itself replied that the passages do not hold the answer.",
+    )
     confidence_weights: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_CONFIDENCE_WEIGHTS),
         description="The logistic weights of the confidence, one per signal plus 'bias', as "
