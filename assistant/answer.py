@@ -211,11 +211,10 @@ class Assistant:
             # The answer-type check asks one sentence for one fact; a list has many, and the
             # confidence was calibrated on single facts.
             policy = policy.model_copy(update={"answer_type": False, "min_confidence": 0.0})
-        elif self.generator.mode != "extractive":
-            # The confidence predicts whether the best sentence answers (it was fitted on
-            # extractive runs); a model reads several and its answer is verified on its own.
-            # Gating it cost right answers and saved no wrong one (evals/README.md).
-            policy = policy.model_copy(update={"min_confidence": 0.0})
+        # A fact's weak evidence is refused in every mode, before any model is called: with
+        # the semantic signals, gating the model's answers saves more wrong ones than right
+        # ones, and the confident extractive answer then stands in for the refusals of the
+        # model's verifier (`grounding.fallback_confidence`; evals/README.md).
         check = Answerability(standalone, policy, self.store, self.keywords, self.embeddings)
         evidence = check.answering_first(
             score_sentences(standalone, retrieval.passages), retrieval.passages

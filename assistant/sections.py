@@ -241,13 +241,12 @@ class GroundingSettings(Section):
         default=0.5,
         ge=0,
         le=1,
-        description="In extractive mode, a fact question whose evidence scores below this "
-        "calibrated confidence (`assistant/confidence.py`: the probability that the best "
-        "sentence answers it) is refused; 0 turns the check off. A model's answer is verified "
-        "on its own and is not gated.",
+        description="A fact question whose evidence scores below this calibrated confidence "
+        "(`assistant/confidence.py`: the probability that the best sentence answers it) is "
+        "refused, in every mode, before any model is called; 0 turns the check off.",
     )
     fallback_confidence: float = Field(
-        default=1.0,
+        default=0.8,
         ge=0,
         le=1,
         description="With a model, when its answer is refused because verification found "

@@ -45,18 +45,22 @@ def test_strong_evidence_keeps_its_answer(sample_settings: Settings):
     assert answer.confidence >= sample_settings.grounding.min_confidence
 
 
-def test_a_model_answer_is_not_gated(sample_settings: Settings):
-    # The model reads several sentences and its answer is verified on its own; gating it by
-    # the best sentence's confidence cost right answers (evals/README.md).
-    reply = "Hema a ouvert 22 magasins [1]."
+def test_a_weak_fact_is_refused_before_the_model_is_called(sample_settings: Settings):
+    # No reply is queued: calling the model would fail the test.
     strict = sample_settings.with_section("grounding", min_confidence=0.99)
-    model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+    model = GenericFakeChatModel(messages=iter([]))
     answer = Assistant(strict, llm=model, generator=Generator("local", "fake")).ask(
         "Combien de magasins Hema a-t-il ouverts ?"
     )
-    assert not answer.refused, answer.notes
-    assert answer.confidence is not None
-    assert answer.confidence < 0.99  # the extractive mode would have refused it
+    assert answer.refused
+    assert any("confidence" in n for n in answer.notes), answer.notes
+    # Its twin, over the default threshold, is the model's to answer.
+    reply = "Hema a ouvert 22 magasins [1]."
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+    answer = Assistant(sample_settings, llm=model, generator=Generator("local", "fake")).ask(
+        "Combien de magasins Hema a-t-il ouverts ?"
+    )
+    assert (answer.refused, answer.text) == (False, reply)
 
 
 def test_a_list_question_is_not_gated(sample_settings: Settings):

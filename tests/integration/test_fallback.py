@@ -46,10 +46,13 @@ def test_an_unsupported_answer_gives_way_to_the_confident_best_sentence(sample_s
     assert any("best evidence sentence is shown" in n for n in answer.notes)
 
 
-def test_off_by_default_the_unsupported_answer_is_refused(sample_settings: Settings):
-    answer = _assistant(sample_settings, UNSUPPORTED).ask(HEMA)
-    assert answer.refused
-    assert answer.citations == ()
+def test_the_default_falls_back_and_one_turns_it_off(sample_settings: Settings):
+    default = _assistant(sample_settings, UNSUPPORTED).ask(HEMA)
+    assert not default.refused
+    assert default.model == EXTRACTIVE_MODEL
+    off = _assistant(sample_settings, UNSUPPORTED, fallback_confidence=1.0).ask(HEMA)
+    assert off.refused
+    assert off.citations == ()
 
 
 def test_a_threshold_above_the_confidence_keeps_the_refusal(sample_settings: Settings):
