@@ -54,7 +54,8 @@ GOOD = [
     "Alibaba investit 712,2 millions de dollars dans Huitongda Network [1].",
     "NOT_IN_CORPUS",
 ]
-# The second answer names a sum the passages never give: verification drops it, so it is refused.
+# The second answer names a sum the passages never give: verification drops it, so it is
+# refused (with `grounding.fallback_confidence` off).
 WORSE = [GOOD[0], "Alibaba investit 500 millions de dollars dans Huitongda [1].", GOOD[2]]
 
 
@@ -151,7 +152,9 @@ def test_compare_shows_changes_and_flips(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    worse = fake_run(settings, load_questions(question_file), WORSE)
+    # Without the fallback to the extractive answer, which would show the right sentence.
+    strict = settings.with_section("grounding", fallback_confidence=1.0)
+    worse = fake_run(strict, load_questions(question_file), WORSE)
     assert worse["results"][1]["refused"] is True
     assert worse["summary"]["answer"]["correct"] == pytest.approx(2 / 3)
     a, b = tmp_path / "good.json", tmp_path / "worse.json"
