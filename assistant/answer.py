@@ -209,8 +209,10 @@ class Assistant:
         policy = self.settings.grounding
         if kind in LONG_KINDS:
             # The answer-type check asks one sentence for one fact; a list has many, and the
-            # confidence was calibrated on single facts.
-            policy = policy.model_copy(update={"answer_type": False, "min_confidence": 0.0})
+            # confidence was calibrated on single facts: only its low floor applies, to evidence
+            # that is about something else altogether (evals/README.md).
+            floor = policy.long_min_confidence if self.generator.mode == "extractive" else 0.0
+            policy = policy.model_copy(update={"answer_type": False, "min_confidence": floor})
         elif self.generator.mode != "extractive":
             # The confidence predicts whether the best sentence answers (it was fitted on
             # extractive runs); a model reads several and its answer is verified on its own.
