@@ -209,8 +209,12 @@ class Assistant:
         policy = self.settings.grounding
         if kind in LONG_KINDS:
             # The answer-type check asks one sentence for one fact; a list has many, and the
-            # confidence was calibrated on single facts.
-            policy = policy.model_copy(update={"answer_type": False, "min_confidence": 0.0})
+            # confidence was calibrated on single facts: only its low floor applies, to evidence
+            # that is about something else altogether (evals/README.md). Long answers are the
+            # document's own sentences in every mode, so the floor is the same in all of them.
+            policy = policy.model_copy(
+                update={"answer_type": False, "min_confidence": policy.long_min_confidence}
+            )
         # A fact's weak evidence is refused in every mode, before any model is called: with
         # the semantic signals, gating the model's answers saves more wrong ones than right
         # ones, and the confident extractive answer then stands in for the refusals of the

@@ -11,6 +11,7 @@ asked.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.analysis import analyse, detect_language
@@ -119,12 +120,47 @@ class Answerability:
                 if self.parse_unbound:
                     names = ", ".join(sorted(self.parse_unbound))
                     reason += f" (parse binding: its figures are in another clause than {names})"
-                return reason
+                if not self._attribute_waived(retrieval, evidence, retrieved):
+                    return reason
         if policy.min_confidence > 0 and self.calibrated:
             score = confidence(self.signals(retrieval, evidence), policy.confidence_weights)
             if score < policy.min_confidence:
                 return f"confidence {score:.2f} < {policy.min_confidence:.2f}"
         return None
+
+    def _attribute_waived(
+        self, retrieval: Retrieval, evidence: Sequence[Evidence], retrieved: str
+    ) -> bool:
+        """Whether a missing attribute verb is outweighed by a confident best sentence.
+
+        A paraphrase rarely repeats the question's verb ("Qui gagne la course ?" over "…,
+        remportée par Peter Post"; a noun, "le père de", stays a hard check): when the best
+        sentence gives what is asked once the verb is set aside (a name for "qui"; an open
+        question has nothing left to check and is not waived), a calibrated confidence of
+        `grounding.attribute_confidence` or more answers anyway (1 never does).
+        """
+        policy = self.policy
+        if (
+            not self.expectation.attribute_verb
+            or policy.attribute_confidence >= 1
+            or not self.calibrated
+        ):
+            return False
+        relaxed = replace(
+            self.expectation, attribute=frozenset(), attribute_word="", attribute_verb=False
+        )
+        # Only a question whose type is still checked without it ("qui", "quand", "combien"):
+        # an open "Quel est le successeur…" would then be checked against nothing at all. The
+        # sentence shown, the best, must give it: the confidence is that sentence's.
+        best = evidence[0] if evidence else None
+        if (
+            best is None
+            or not relaxed.checkable
+            or not self._check(best.text, best.passage, best.start, best.end, retrieved, relaxed)
+        ):
+            return False
+        score = confidence(self.signals(retrieval, evidence), policy.confidence_weights)
+        return score >= max(policy.attribute_confidence, policy.min_confidence)
 
     def signals(self, retrieval: Retrieval, evidence: Sequence[Evidence]) -> Signals:
         """What the best sentence and its passage say about answering right (`confidence`).
@@ -242,12 +278,21 @@ class Answerability:
             self._verdicts[key] = self._check(text, passage, start, end, retrieved)
         return self._verdicts[key]
 
-    def _check(self, text: str, passage: Passage, start: int, end: int, retrieved: str) -> bool:
+    def _check(
+        self,
+        text: str,
+        passage: Passage,
+        start: int,
+        end: int,
+        retrieved: str,
+        expectation: Expectation | None = None,
+    ) -> bool:
+        wanted = expectation or self.expectation
         if self.policy.names_scope == "bound" and not self._years_hold(text, passage, start):
             return False
         # A "who" answer is itself a name, the sentence's topic: binding the question's names
         # to the sentence would refuse it; those keep the document-wide names check.
-        if self.policy.names_scope == "bound" and self.expectation.kind not in ("who", "name"):
+        if self.policy.names_scope == "bound" and wanted.kind not in ("who", "name"):
             if self.subjects and not names_bound(
                 self.subjects,
                 text,
@@ -260,7 +305,7 @@ class Answerability:
             ):
                 return False
             found = gives(
-                self.expectation,
+                wanted,
                 text,
                 self.question,
                 fuzzy=self.policy.fuzzy_names,
@@ -279,7 +324,7 @@ class Answerability:
             ):
                 return False
         return gives(
-            self.expectation,
+            wanted,
             text,
             self.question,
             context=self._names_context(passage, start, end),

@@ -134,9 +134,18 @@ def years_in(text: str) -> set[str]:
     return set(_YEAR.findall(text))
 
 
+# An older year is told from a count by what leads it ("en 1439", "dès 1628", "in 1066") or by
+# being a century ("au XIIe siècle", "14e siècle"): a bare 1500 may be 1500 magasins.
+_OLD_DATE: Final = re.compile(
+    r"\b(?:en|in|depuis|des|vers|jusqu'en|jusqu’en|avant|apres|since|until|before|after|"
+    r"an|annee|year)\s+(?:l'an\s+)?[1-9]\d{2,3}\b(?![.,]\d|\s*(?:%|mil|euro|dollar))|"
+    r"\b(?:[ivxlc]+|\d{1,2})(?:e|er|eme|ieme|th|st|nd|rd)\s+(?:siecle|century|millenaire)\b"
+)
+
+
 def has_date(sentence: str) -> bool:
-    """Whether a sentence states a date: a year, or a month name."""
-    if _YEAR.search(sentence):
+    """Whether a sentence states a date: a year, a century, or a month name."""
+    if _YEAR.search(sentence) or _OLD_DATE.search(fold(sentence)):
         return True
     return any(fold(w) in _MONTHS | _WEEKDAYS for w in re.findall(r"[^\W\d_]+", sentence))
 

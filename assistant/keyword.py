@@ -25,7 +25,7 @@ import numpy as np
 from assistant.analysis import analyse, fold
 from assistant.chroma_client import StoreError
 from assistant.faults import fault_point
-from assistant.lexicon import NOT_NAMES
+from assistant.lexicon import NOT_NAMES, is_ordinal
 from assistant.state import Stamp
 
 if TYPE_CHECKING:
@@ -272,7 +272,7 @@ class KeywordIndex:
             for i, match in enumerate(_NAME.finditer(question)):
                 word = match.group()
                 is_name = word[0].isdigit() or (i > 0 and word[0].isupper()) or word.isupper()
-                if not is_name or fold(word) in NOT_NAMES:
+                if not is_name or fold(word) in NOT_NAMES or is_ordinal(word):
                     continue
                 terms = analyse(word)
                 if not terms or any(self.vocab.get(t, -1) in present for t in terms):

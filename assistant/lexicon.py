@@ -92,6 +92,30 @@ NOT_NAMES: Final = frozenset(_NOT_NAMES.split())
 (Internet, Bourse) and English months, days and nationalities, which a French corpus spells
 differently ("janvier", "français")."""
 
+_ORDINAL: Final = re.compile(
+    r"\d+(?:er|re|ere|e|eme|ieme|nd|nde|st|rd|th)|[IVXLC]+(?:er|re|e|eme|ème)", re.IGNORECASE
+)
+_ROMAN_ORDINAL: Final = re.compile(r"[IVXLC]+(?:er|re|e|eme|ème)")
+_FIGURE: Final = re.compile(r"\d+(?:[-/.,]\d+)*")
+
+
+def is_ordinal(word: str) -> bool:
+    """Whether a word is an ordinal ("1er", "14ème", "20th", "XIVe"; Roman numerals capitalised)."""
+    if word[:1].isdigit():
+        return bool(_ORDINAL.fullmatch(fold(word)))
+    return bool(_ROMAN_ORDINAL.fullmatch(word))
+
+
+def is_numeral(word: str) -> bool:
+    """Whether a word is a figure or an ordinal ("2008-2009", "1er", "14ème", "XIVe").
+
+    A question's "1er pasteur" or "saison 2008-2009" names no one: such words are not names
+    that a sentence must repeat, nor (ordinals) unknown names when the corpus writes them
+    otherwise.
+    """
+    return bool(_FIGURE.fullmatch(word)) or is_ordinal(word)
+
+
 NAME_ALIASES: Final = """
 chine china
 pekin beijing

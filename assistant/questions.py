@@ -68,6 +68,7 @@ _QUANTITY: Final = re.compile(
 
 _DATE: Final = re.compile(
     r"\b(quand|en quelle annee|quelle annee|a quelle date|quel jour|depuis quand|when|"
+    r"quelle (?:est|etait) (?:la |l')?(?:date|annee)|"
     r"what year|which year|what date|on what day)\b"
 )
 
@@ -121,6 +122,41 @@ _VAGUE_WORDS: Final = (
 _VAGUE: Final = frozenset(_VAGUE_WORDS.split())
 
 
+# Words after "quel est" / "qui" that say nothing a sentence must repeat: verbs' auxiliaries and
+# modals ("Pour qui étaient écrits…", "Qui fut…"), a pronoun after a hyphen ("sont-ils"), ranks
+# and degrees ("le second", "la plus grande"), and what only names the answer's type ("la
+# date", "la durée": a date or a quantity answers, whatever its words).
+_AUXILIARY_WORDS: Final = (
+    "fut furent etait etaient ete sera seront serait seraient avait avaient aura auront "
+    "aurait auraient peut peuvent pouvait pourrait doit doivent devait devrait fait font va vont"
+)
+
+
+_AUXILIARIES: Final = frozenset(_AUXILIARY_WORDS.split())
+"""Auxiliaries and modals: a verb may follow them ("Qui a été influencée…")."""
+
+
+_NOT_ATTRIBUTE_WORDS: Final = (
+    "il ils elle elles on "
+    "autre autres ancien anciens ancienne anciennes dernier derniers derniere dernieres "
+    "second seconde deuxieme troisieme principaux principales plus moins grand grande "
+    "grands grandes meilleur meilleure seul seule actuel actuelle "
+    "date annee epoque periode duree moment jour"
+)
+
+
+_NOT_ATTRIBUTE: Final = (
+    frozenset(_NOT_ATTRIBUTE_WORDS.split()) | _AUXILIARIES | lexicon.NUMBER_WORDS
+)
+
+
+_VERB_PATTERNS: Final = frozenset({1, 2, 7})
+"""The `_ATTRIBUTE` patterns whose word, right after "qui"/"who" and its auxiliary, is a verb."""
+
+
+_ARTICLE: Final = re.compile(r"\b(?:le|la|les|l'|the) ")
+
+
 @dataclass(frozen=True, slots=True)
 class Expectation:
     """What a question asks for.
@@ -134,6 +170,9 @@ class Expectation:
         attribute: The stems of what the question asks about the thing it names ("le siège
             de Huitongda", "qui a fondé", "the head of Hema"): a sentence that answers says it.
         attribute_word: The attribute as the question wrote it.
+        attribute_verb: The attribute is the verb relating the answer to the question's names
+            ("qui a réhabilité", "qui est placé"), which an answering sentence may say in
+            other words ("reprise par"), not a noun naming what is asked ("le père de").
     """
 
     kind: Kind
@@ -142,6 +181,7 @@ class Expectation:
     share: bool = False
     attribute: frozenset[str] = field(default_factory=frozenset)
     attribute_word: str = ""
+    attribute_verb: bool = False
 
     @property
     def checkable(self) -> bool:
@@ -156,22 +196,44 @@ def expect(question: str) -> Expectation:
         return found
     q = fold(question).replace("’", "'")
     named = {fold(part) for name in question_names(question) for part in name}
-    for pattern in _ATTRIBUTE:
+    for index, pattern in enumerate(_ATTRIBUTE):
         match = pattern.search(q)
         if not match:
             continue
+        # "Qui a réhabilité…", "Qui est placé…", "who founded": the attribute is the verb that
+        # relates the answer to the question's names (after auxiliaries only, no article).
+        verb = index in _VERB_PATTERNS and not _ARTICLE.search(match.group(0))
         # "le nom de la filiale", "the full name of the company": what follows the vague word.
         words = [match.group(1), *re.findall(r"[a-z-]+", q[match.end() :])[:4]]
-        for word in words:
-            if word in _VAGUE or word in STOP_WORDS or word in named or len(word) < 3:
+        for written in words:
+            word = written.strip("-")  # "sont -ils", "entre-t-il": the hyphen is the verb's
+            if "-" in word and word.rsplit("-", 1)[1] in _NOT_ATTRIBUTE:
+                continue  # "est-il", "devient-elle"
+            if word not in _AUXILIARIES:
+                verb = verb and not (
+                    word in _VAGUE or word in STOP_WORDS or word in named or len(word) < 3
+                )
+            if (
+                word in _VAGUE
+                or word in _NOT_ATTRIBUTE
+                or word in _ADJECTIVES
+                or word in STOP_WORDS
+                or word in named
+                or len(word) < 3
+            ):
                 continue
-            return replace(found, attribute=lexicon.related_stems(word), attribute_word=word)
+            return replace(
+                found,
+                attribute=lexicon.related_stems(word),
+                attribute_word=word,
+                attribute_verb=verb,
+            )
     return found
 
 
 def _expect_type(question: str) -> Expectation:
     q = fold(question).replace("’", "'")
-    if re.search(r"\b(?:combien de temps|how long)\b", q):
+    if re.search(r"\b(?:combien de temps|how long|quelle (?:est|etait|a ete) la duree)\b", q):
         return Expectation("quantity", _duration_stems(), "temps")
     for pattern in _QUANTITY_FOCUSED:
         match = pattern.search(q)
@@ -242,7 +304,8 @@ def question_names(question: str) -> list[tuple[str, ...]]:
     """The names a question is about, each as a run of words ("Cainiao Network").
 
     Capitalised words after the first one, and words mixing letters and digits ("B2C");
-    capitalised common words (Internet, English months and nationalities) are not names.
+    capitalised common words (Internet, English months and nationalities), figures and
+    ordinals ("2008-2009", "1er", "XIVe") are not names.
     """
     names: list[tuple[str, ...]] = []
     run: list[str] = []
@@ -254,7 +317,12 @@ def question_names(question: str) -> list[tuple[str, ...]]:
         looks_named = (i > 0 and word[0].isupper()) or (
             any(c.isdigit() for c in word) and not word.isdigit()
         )
-        if looks_named and folded not in lexicon.NOT_NAMES and folded not in STOP_WORDS:
+        if (
+            looks_named
+            and folded not in lexicon.NOT_NAMES
+            and folded not in STOP_WORDS
+            and not lexicon.is_numeral(word)
+        ):
             run.append(word)
             continue
         if run:

@@ -245,6 +245,25 @@ class GroundingSettings(Section):
         "(`assistant/confidence.py`: the probability that the best sentence answers it) is "
         "refused, in every mode, before any model is called; 0 turns the check off.",
     )
+    long_min_confidence: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="A list, summary, comparison or explanation whose best "
+        "evidence sentence scores below this calibrated confidence is refused (the weights are "
+        "of single facts, so only a low floor: evidence about something else); 0 turns it off.",
+    )
+    attribute_confidence: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="When no evidence sentence says the verb a 'qui' question asks by ('Qui "
+        "gagne la course ?' over '…, remportée par Peter Post') but the best one gives what is "
+        "asked without it (a name), the question is answered if the calibrated confidence "
+        "reaches this (and min_confidence); 1 (the default: 0.6 gave PIAF 300 two more right "
+        "answers and one more wrong, evals/README.md) keeps the verb a hard check. A noun asked "
+        "about ('le père de') always is one.",
+    )
     fallback_confidence: float = Field(
         default=0.8,
         ge=0,

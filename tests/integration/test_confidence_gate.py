@@ -106,3 +106,20 @@ def test_the_semantic_signals_can_be_turned_off(sample_settings: Settings):
     weak = Assistant(blind).ask(WEAK)
     assert weak.confidence is None
     assert not any(note.startswith("refused: confidence") for note in weak.notes), weak.notes
+
+
+def test_a_list_about_nothing_in_the_corpus_is_refused_by_the_floor(sample_settings: Settings):
+    # A list is not gated by the facts' threshold, only by the low floor of
+    # `grounding.long_min_confidence`: bullets about something else are not an answer.
+    question = "Quelles sont les étapes de la photosynthèse ?"
+    answer = Assistant(sample_settings).ask(question)
+    assert answer.kind == "list"
+    assert answer.refused, answer.text
+    assert any(note.startswith("refused: confidence") for note in answer.notes), answer.notes
+    off = sample_settings.with_section("grounding", long_min_confidence=0.0)
+    assert not Assistant(off).ask(question).refused  # the floor is what refuses it
+    # Twin: a list the corpus holds keeps its bullets.
+    listed = Assistant(sample_settings).ask("Quels sont les concurrents d'Alibaba ?")
+    assert not listed.refused, listed.notes
+    assert listed.confidence is not None
+    assert listed.confidence >= sample_settings.grounding.long_min_confidence
