@@ -137,8 +137,8 @@ class Generation:
         ):
             return answer
         note = (
-            f"the model's answer was {reason.removeprefix('refused: ')}: the best evidence "
-            f"sentence is shown (confidence {fallback.confidence:.2f})"
+            f"the model's answer was refused ({reason.removeprefix('refused: ')}): the best "
+            f"evidence sentence is shown (confidence {fallback.confidence:.2f})"
         )
         shown = replace(
             answer,
