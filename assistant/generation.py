@@ -41,8 +41,10 @@ if TYPE_CHECKING:
     from assistant.store import Store
 
 OFFSETS_CHANGED = "quote not found at its offsets"
-MODEL_FOUND_NOTHING = "the model found no answer"
 """The end of the note of an answer whose document changed while it was being made."""
+
+MODEL_FOUND_NOTHING = "the model found no answer"
+"""The refusal reason when the model itself replies that the passages hold no answer."""
 
 
 class Generation:
