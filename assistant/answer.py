@@ -195,6 +195,7 @@ class Assistant:
             elif listed is not None:
                 listed = replace(
                     listed,
+                    mode=self.generator.mode,
                     question=question,
                     standalone_question=standalone if standalone != question else None,
                 )
@@ -231,7 +232,9 @@ class Assistant:
             question=question,
             text="",
             refused=False,
-            mode="extractive",
+            # The mode the question ran in; `model` names what wrote the text, and stays the
+            # extractive scorer for a refusal or bullets that no model wrote.
+            mode=self.generator.mode,
             model=EXTRACTIVE_MODEL,
             passages=retrieval.passages,
             standalone_question=standalone if standalone != question else None,

@@ -91,7 +91,10 @@ def _check_commands(env: dict[str, str], mode: str, tmp_path: Path) -> None:
 
     refused = _run(["ask", "--json", "--mode", mode, OUT_Q], env)
     assert refused.returncode == 0, refused.stderr
-    assert json.loads(refused.stdout)["refused"] is True
+    refusal = json.loads(refused.stdout)
+    assert refusal["refused"] is True
+    # Refused before any model was called, it still reports the mode it ran in.
+    assert refusal["mode"] == mode
 
     status = _run(["status"], env)
     assert status.returncode == 0, status.stderr
