@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING
 from assistant.analysis import analyse, detect_language
 from assistant.confidence import Signals, confidence
 from assistant.embeddings import E5_MODEL_ID, model_id
-from assistant.grounding import gives, mentions, mentions_any, names_bound, years_in
+from assistant.grounding import (
+    claim_gives,
+    figures,
+    gives,
+    giving_figures,
+    mentions,
+    mentions_any,
+    names_bound,
+    years_in,
+)
+from assistant.prompts import CITATION_PATTERN
 from assistant.questions import Expectation, expect, question_names, subject_names
 from assistant.structure import is_heading
 from assistant.support import Support, support
@@ -109,7 +119,9 @@ class Answerability:
             and not strong_sentence
         ):
             return f"best passage similarity {retrieval.best_similarity:.2f} < {floor:.2f}"
-        unknown = self.keywords.unknown_names(self.question, fuzzy=policy.fuzzy_names)
+        unknown = self.keywords.unknown_names(
+            self.question, fuzzy=policy.fuzzy_names, surname_fuzzy=policy.fuzzy_surnames
+        )
         if unknown and retrieval.best_similarity < policy.strong_similarity:
             return "the corpus never mentions " + ", ".join(unknown)
         if self.checks:
@@ -259,6 +271,36 @@ class Answerability:
             self._gives(c.quote, by_n[c.n], c.start, c.end, retrieved)
             for c in citations
             if c.n in by_n
+        )
+
+    def claim_states_the_figure(self, claim: str, citations: Sequence[Citation]) -> bool:
+        """Whether a generated answer's own figure is one its quotes give for the question.
+
+        A quote that gives what is asked may hold other figures too: "61% … contre 23% pour
+        Tmall" gives Tmall's share, and "Tmall détient 61% [1]" cites it with JD's. Only
+        quantity questions with `grounding.claim_figures` are checked; a claim with no
+        figure is left to the other checks.
+        """
+        wanted = self.expectation
+        if not (self.policy.claim_figures and self.checks and wanted.kind == "quantity"):
+            return True
+        plain = CITATION_PATTERN.sub("", claim)
+        if not figures(plain):
+            return True
+        owners = self.subjects if self.binds_by_parse else None
+        return any(
+            claim_gives(
+                plain,
+                giving_figures(
+                    wanted,
+                    c.quote,
+                    self.question,
+                    owners,
+                    fuzzy=self.policy.fuzzy_names,
+                    nearest=self.policy.parse_nearest,
+                ),
+            )
+            for c in citations
         )
 
     def wanted(self) -> str:

@@ -92,6 +92,7 @@ def verify(
     threshold: float = 0.5,
     bindings: bool = True,
     parse_bindings: bool = False,
+    quote_numbers: bool = False,
 ) -> Verified:
     """Verify, re-point or drop each sentence's citations.
 
@@ -107,6 +108,9 @@ def verify(
         parse_bindings: With `bindings`, in a French claim over French passages, also require
             the figure to belong, in the quote's dependency parse, to the name that owns it in
             the claim ("Suning détient 23%" over "… 23% pour Tmall…, suivie de Suning").
+        quote_numbers: Every number of a claim must be in its quote, the one sentence it is
+            cited with, not just in the passage ("400 milliards … in 2016" where 400 and
+            2016 are in two sentences about two things).
     """
     same = language == passage_language
     by_n = {p.n: p for p in passages}
@@ -116,6 +120,10 @@ def verify(
 
     def support(claim: str, n: int) -> float:
         score = supports(claim, by_n[n].chunk.text, same_language=same, context=context)
+        if score >= threshold and quote_numbers and numbers(claim):
+            held = _best_quote(claim, evidence, n, same)
+            if held is None or numbers(claim) - numbers(held.text):
+                return 0.0
         if bindings and score >= threshold:
             quote = _best_quote(claim, evidence, n, same) or _fallback_quote(by_n[n])
             parsed = parse_bindings and same and passage_language == "fr"

@@ -204,6 +204,7 @@ class Generation:
             threshold=grounding.support,
             bindings=grounding.answer_type,
             parse_bindings=grounding.parse_binding,
+            quote_numbers=grounding.quote_numbers,
         )
         if not verified.citations:
             reason = "no sentence of the model's answer was supported by the passages"
@@ -211,6 +212,10 @@ class Generation:
             return
         if not check.cited_answer_gives(verified.citations, base.passages):
             reason = f"no cited sentence gives {check.wanted()}"
+            yield AnswerReady(refused_answer(generated, language, started, reason))
+            return
+        if not check.claim_states_the_figure(verified.text, verified.citations):
+            reason = f"the answer's figure is not the one its quote gives as {check.wanted()}"
             yield AnswerReady(refused_answer(generated, language, started, reason))
             return
         final = replace(

@@ -335,8 +335,8 @@ def gives(
         return False
     kind = expectation.kind
     if kind == "quantity":
-        return _gives_quantity(
-            expectation, sentence, question, owners, fuzzy=fuzzy, nearest=nearest
+        return bool(
+            giving_figures(expectation, sentence, question, owners, fuzzy=fuzzy, nearest=nearest)
         )
     if kind == "date":
         return has_date(sentence)
@@ -345,18 +345,24 @@ def gives(
     return True
 
 
-def _gives_quantity(
+def giving_figures(
     expectation: Expectation,
     sentence: str,
     question: str,
     owners: Sequence[Sequence[tuple[str, ...]]] | None,
     *,
-    fuzzy: int,
-    nearest: bool,
-) -> bool:
+    fuzzy: int = 85,
+    nearest: bool = False,
+) -> list[Figure]:
+    """The figures of a sentence that count what a quantity question asks for.
+
+    Those bound to the question's focus (or that count nothing, in a sentence naming the
+    focus) and, with `owners`, that the dependency parse does not give to someone else: in
+    "… 61% pour JD, contre 23% pour Tmall", only 23% answers a question about Tmall.
+    """
     found = figures(sentence)
     if not found:
-        return False
+        return []
     focus = expectation.focus
     bare = [f for f in found if not f.bound]
     bound = [f for f in found if not focus or lexicon.related(f.bound, focus)]
@@ -367,16 +373,26 @@ def _gives_quantity(
     )
     candidates = bound + [f for f in bare if names_focus and f not in bound]
     if owners is None:
-        return bool(candidates)
+        return candidates
     from assistant import binding
 
-    return any(
-        binding.owned(
+    return [
+        figure
+        for figure in candidates
+        if binding.owned(
             sentence, figure.start, owners, question=question, fuzzy=fuzzy, nearest=nearest
         )
         is not False
-        for figure in candidates
-    )
+    ]
+
+
+def claim_gives(claim: str, given: Sequence[Figure]) -> bool:
+    """Whether a claim states one of the figures a sentence gives for the question.
+
+    Not another figure of the same sentence: "600 millions de personnes" where the sentence
+    gives what a market weighs as "17,3% des ventes".
+    """
+    return any(_same_value(mine.text, g.text) for mine in figures(claim) for g in given)
 
 
 def bound_figures_agree(claim: str, quote: str, *, parse: bool = False) -> bool:

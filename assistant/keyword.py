@@ -233,7 +233,8 @@ class KeywordIndex:
         """Chunk ids with a positive BM25 score for `query`, best first.
 
         With `fuzzy` (a rapidfuzz ratio, 0 to turn it off), a query word the corpus never
-        uses is searched as the corpus word closest to it ("Pinduoduo" finds "Pingduoduo").
+        uses is searched as the corpus word closest to it ("Pinduoduo" finds "Pingduoduo"),
+        and a name split in words the corpus writes as one, as that word ("Ali Pay").
         """
         with self._lock:
             self._follow()
@@ -245,6 +246,8 @@ class KeywordIndex:
                 close = self._closest(term, fuzzy)
                 if close is not None:
                     tokens.append(close)
+            if fuzzy:
+                tokens.extend(term for _, term in self._joined_names(query, fuzzy))
             tokens = [t for t in tokens if t in self.vocab]
             if not tokens or not self.ids:
                 return []
@@ -256,14 +259,15 @@ class KeywordIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def unknown_names(self, question: str, *, fuzzy: int = 0) -> list[str]:
+    def unknown_names(self, question: str, *, fuzzy: int = 0, surname_fuzzy: int = 0) -> list[str]:
         """Names and numbers of the question that occur nowhere in the corpus.
 
         A question about "Zorglub" over a corpus that never mentions it cannot be answered
         from it, however similar its wording is to some passage. With `fuzzy` (a rapidfuzz
         ratio), a name close to a word of the corpus ("Pinduoduo", "Hemma", "Wal-Mart") is
         not unknown: the corpus spells it differently; nor is one whose stem begins the stem of a
-        corpus word or is begun by one ("Olympics", "olympiques").
+        corpus word or is begun by one ("Olympics", "olympiques"); nor the words of a name the
+        corpus holds as a whole (`_named_together`, at `surname_fuzzy` for a surname).
         """
         with self._lock:
             self._follow()
@@ -285,6 +289,64 @@ class KeywordIndex:
                     if any(self._cognate(t) for t in terms):
                         continue
                 found.append(word)
+            if fuzzy and found:
+                found = self._named_together(question, found, fuzzy, surname_fuzzy or fuzzy)
+        return found
+
+    def _named_together(
+        self, question: str, unknown: list[str], fuzzy: int, surname_fuzzy: int
+    ) -> list[str]:
+        """The unknown words that no name of the question, read as a whole, accounts for.
+
+        Transliterated names are split or joined at will ("Ali Baba", "Ali Pay" for Alibaba
+        and Alipay): a name whose words, joined, the corpus holds (or nearly) is known. A
+        name one of whose words the corpus holds exactly ("Sebastien") is known when its
+        other words are close to corpus words at the looser `surname_fuzzy` ("Badeau",
+        "Badault").
+        Called with the lock held.
+        """
+        from assistant.questions import question_names
+
+        missing = set(unknown)
+        known: set[str] = set()
+        for joined, _ in self._joined_names(question, fuzzy):
+            known.update(joined)
+        for name in question_names(question):
+            words = [w.removesuffix("'s").removesuffix("’s") for w in name]
+            if len(words) < 2 or not missing & set(words) or known >= set(words):
+                continue
+            if len([w for w in words if w in missing]) == len(words):
+                continue  # no word of it that the corpus writes
+            if all(
+                any(self._closest(t, surname_fuzzy) is not None for t in analyse(w))
+                for w in words
+                if w in missing
+            ):
+                known.update(words)
+        return [w for w in unknown if w not in known]
+
+    def _joined_names(self, text: str, fuzzy: int) -> list[tuple[tuple[str, ...], str]]:
+        """The names of `text` split in words ("Ali Pay") that the corpus writes as one term.
+
+        Each comes with the live corpus term it is (or, at ratio `fuzzy`, is closest to).
+        Called with the lock held.
+        """
+        from assistant.questions import question_names
+
+        present = self._present_terms()
+        found: list[tuple[tuple[str, ...], str]] = []
+        for name in question_names(text):
+            words = tuple(w.removesuffix("'s").removesuffix("’s") for w in name)
+            if len(words) < 2:
+                continue
+            terms = analyse(fold("".join(words)).replace("-", "").replace(".", ""))
+            if len(terms) != 1:
+                continue
+            term: str | None = terms[0]
+            if self.vocab.get(terms[0], -1) not in present:
+                term = self._closest(terms[0], fuzzy)
+            if term is not None:
+                found.append((words, term))
         return found
 
     def _closest(self, term: str, cutoff: int) -> str | None:

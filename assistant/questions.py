@@ -22,9 +22,14 @@ Kind = Literal["quantity", "date", "who", "place", "name", "other"]
 # A quantity of money: "quel montant", "combien ... investi", "how much ... spend".
 _MONEY: Final = re.compile(
     r"\b(?:quel montant|quelle somme|chiffre d'affaires|volume d'affaires|"
-    r"combien\b.*\b(?:investi|depens|coute|leve|apport|pay|rapport|gagn|vaut|valoris)|"
-    r"how much\b.*\b(?:invest|spen|cost|rais|pa(?:y|id)|earn|worth|value)|"
+    r"combien\b.*\b(?:investi|depens|coute|leve|apport|pay|rapport|gagn|vaut|valoris|factur)|"
+    r"how much\b.*\b(?:invest|spen|cost|rais|pa(?:y|id)|earn|worth|value|charg)|"
     r"what (?:amount|sum|revenue|turnover)|business volume|sales volume)"
+)
+
+
+_WEIGHS: Final = re.compile(
+    r"\bcombien (?:pese|pesent|pesait|pesaient)\b|\bhow much do\w* .*\bweigh"
 )
 
 
@@ -115,7 +120,9 @@ _ATTRIBUTE: Final = (
 _VAGUE_WORDS: Final = (
     "nom name chose thing cas objet role type sorte genre kind moyen way raison reason "
     "principal principale main premier premiere first full complet complete exact exacte "
-    "officiel officielle official"
+    "officiel officielle official "
+    # A role asked for by its category: the answer ("Senior Advisor") never repeats the word.
+    "job title titre poste fonction position"
 )
 
 
@@ -195,7 +202,8 @@ def expect(question: str) -> Expectation:
     if found.kind == "quantity" and found.focus:
         return found
     q = fold(question).replace("’", "'")
-    named = {fold(part) for name in question_names(question) for part in name}
+    # "Panafieu's job title": the possessive is the name's, not an attribute.
+    named = {fold(part).removesuffix("'s") for name in question_names(question) for part in name}
     for index, pattern in enumerate(_ATTRIBUTE):
         match = pattern.search(q)
         if not match:
@@ -244,6 +252,12 @@ def _expect_type(question: str) -> Expectation:
             return Expectation(
                 "quantity", lexicon.related_stems(word), word, share=bool(_SHARE.search(q))
             )
+    if _WEIGHS.search(q):
+        # "Combien pèse l'e-commerce chinois": what a market weighs is money or a share; a
+        # thing weighs kilograms or tonnes.
+        stems = _money_stems() | lexicon.related_stems("pourcentage") | {"%"}
+        stems |= lexicon.related_stems("kilogramme") | lexicon.related_stems("tonne")
+        return Expectation("quantity", stems | {"kg", "kilo"}, "valeur")
     if _MONEY.search(q):
         stems = _money_stems()
         if _CHANGE.search(q):  # "de combien a-t-il augmenté": an amount or a percentage
@@ -267,7 +281,7 @@ def _expect_type(question: str) -> Expectation:
 _ADJECTIVE_WORDS: Final = (
     "nouveau nouveaux nouvelle nouvelles different differents differente differentes autres "
     "premiers premieres grands grandes petits petites new different other first big small "
-    "main large"
+    "main large managing executive"
 )
 
 

@@ -187,6 +187,18 @@ class GroundingSettings(Section):
         description="A claim is supported by a passage when its support score (numbers, names "
         "and content words found there) reaches this.",
     )
+    claim_figures: bool = Field(
+        default=True,
+        description="A model's answer to a quantity question must state a figure that its "
+        "cited sentence gives for the question (bound to what is counted and, with "
+        "`parse_binding`, to whom): not another figure of the same sentence.",
+    )
+    quote_numbers: bool = Field(
+        default=True,
+        description="Every number of a model's claim must be in the one sentence it is "
+        "quoted with, not just somewhere in the cited passage: '400 milliards' from one "
+        "sentence beside '2016' from the next is a claim no sentence makes.",
+    )
     answer_type: bool = Field(
         default=True,
         description="Refuse when no retrieved sentence holds what the question asks for (a "
@@ -213,6 +225,14 @@ class GroundingSettings(Section):
         le=100,
         description="A question's name matches a corpus word at this fuzzy similarity (0-100, "
         "rapidfuzz ratio) or more: misspellings and transliterations are not unknown names.",
+    )
+    fuzzy_surnames: int = Field(
+        default=75,
+        ge=0,
+        le=100,
+        description="In a name of several words one of which the corpus writes exactly "
+        "('Sebastien Badeau' beside 'Sébastien Badault'), the other words match a corpus word "
+        "at this fuzzy similarity or more (0 = only `fuzzy_names`).",
     )
     semantic_support: bool = Field(
         default=True,

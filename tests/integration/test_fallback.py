@@ -78,3 +78,18 @@ def test_a_supported_answer_is_the_models_own(sample_settings: Settings):
         sample_settings, "Hema a ouvert 22 magasins [1].", fallback_confidence=0.5
     ).ask(HEMA)
     assert (answer.model, answer.text) == ("fake", "Hema a ouvert 22 magasins [1].")
+
+
+def test_a_figure_of_the_quote_that_answers_nothing_asked_gives_way(sample_settings: Settings):
+    # The model takes the rural population from a sentence about the countryside for what
+    # e-commerce weighs; the claim is in the quote, but its figure is not the answer's.
+    question = "Combien pèse l'e-commerce chinois selon le directeur France d'Alibaba ?"
+    reply = "L'e-commerce chinois pèse 600 millions de personnes [1]."
+    answer = _assistant(sample_settings, reply).ask(question)
+    assert not answer.refused
+    assert answer.model == EXTRACTIVE_MODEL
+    assert "750 milliards" in answer.text  # the evidence sentence that says what it weighs
+    assert any("figure is not the one its quote gives" in n for n in answer.notes)
+    unchecked = _assistant(sample_settings, reply, claim_figures=False).ask(question)
+    assert unchecked.model == "fake"
+    assert "600 millions" in unchecked.text

@@ -83,3 +83,28 @@ def test_support_requires_the_names_of_the_claim():
     # The numbers and most words are there; the city is the model's own.
     assert supports("Hema a ouvert 22 magasins à Hangzhou.", DOC) < 0.5
     assert supports("Hema a ouvert 22 magasins à Hangzhou.", DOC, context=DOC + " Hangzhou") >= 0.5
+
+
+def test_a_claim_joining_numbers_of_two_sentences_is_not_supported_with_quote_numbers():
+    # One chunk, two sentences: 13 years to 400 billion, and 500 billion in 2016. "400 in
+    # 2016" is in the passage, yet no sentence says it.
+    text = (
+        "Alibaba a mis 13 ans pour atteindre 400 milliards de dollars. "
+        "En 2016, il est devenu le premier distributeur avec 500 milliards de dollars."
+    )
+    chunk = Chunk("a.txt", "/c/a.txt", text, 0, len(text), "c1")
+    passages = (Passage(n=1, chunk=chunk, score=0.1),)
+    evidence = score_sentences("Quel volume d'affaires Alibaba a-t-il atteint en 2016 ?", passages)
+    claim = "Alibaba a atteint 400 milliards de dollars en 2016 [1]."
+    assert verify(claim, passages, evidence, language="fr").citations  # the passage has both
+    strict = verify(claim, passages, evidence, language="fr", quote_numbers=True)
+    assert not strict.citations
+    right = verify(
+        "Alibaba a atteint 500 milliards de dollars en 2016 [1].",
+        passages,
+        evidence,
+        language="fr",
+        quote_numbers=True,
+    )
+    (citation,) = right.citations
+    assert citation.quote.startswith("En 2016")

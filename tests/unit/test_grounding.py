@@ -111,3 +111,28 @@ def test_a_claim_must_count_what_its_quote_counts():
     assert bound_figures_agree("Hema has opened 22 stores [1].", HEMA)
     assert bound_figures_agree("600 million people live in rural areas [1].", RURAL)
     assert bound_figures_agree("Hema en a ouvert 22 [1].", HEMA)  # no noun: nothing to bind
+
+
+def test_a_claim_must_state_the_figure_its_quote_gives_not_another_of_its_figures():
+    from assistant.answerable import Answerability
+    from assistant.grounding import claim_gives, giving_figures
+    from assistant.settings import GroundingSettings
+    from assistant.types import Citation
+
+    question = "Combien pèse l'e-commerce chinois dans les campagnes ?"
+    given = giving_figures(expect(question), RURAL, question, None)
+    assert [f.text for f in given] == ["17,3"]  # a share; 600 millions counts people
+    assert claim_gives("L'e-commerce rural pèse 17,3% des ventes [1].", given)
+    assert not claim_gives("L'e-commerce chinois pèse 600 millions de personnes [1].", given)
+
+    quote = Citation(n=1, source="a.txt", chunk_id="c", quote=RURAL, start=0, end=len(RURAL))
+    wrong = "L'e-commerce chinois pèse 600 millions de personnes [1]."
+    policy = GroundingSettings()
+    check = Answerability(question, policy, None, None)  # type: ignore[arg-type]
+    assert not check.claim_states_the_figure(wrong, [quote])
+    assert check.claim_states_the_figure("Il pèse 17,3% des ventes en ligne [1].", [quote])
+    assert check.claim_states_the_figure("Les campagnes comptent [1].", [quote])  # no figure
+    off = Answerability(  # type: ignore[arg-type]
+        question, policy.model_copy(update={"claim_figures": False}), None, None
+    )
+    assert off.claim_states_the_figure(wrong, [quote])

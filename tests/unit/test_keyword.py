@@ -42,3 +42,23 @@ def test_an_english_name_with_a_french_ending_in_the_corpus_is_not_unknown(tmp_p
     assert index.unknown_names(question) == ["Olympics"]  # without fuzzy matching
     assert index.unknown_names(question, fuzzy=85) == []
     assert index.unknown_names("What did Usain Bolt win at the Rio Oscars?", fuzzy=85) == ["Oscars"]
+
+
+def test_a_name_split_or_misspelled_in_part_is_the_corpus_name(tmp_path):
+    text = (
+        "Ils paient le café avec Alipay. Alibaba compte sur Mr Sébastien Badault, "
+        "son directeur France."
+    )
+    index = KeywordIndex(tmp_path / "kw")
+    index.update([Chunk("b.txt", "/b.txt", text, 0, len(text), "c0")], [], store_count=1)
+    # Written in two words, the name is the corpus's one word, in the rule and in retrieval.
+    assert index.unknown_names("Que paient-ils avec Ali Pay ?", fuzzy=85) == []
+    assert index.unknown_names("Que paient-ils avec Ali Pay ?") == ["Ali", "Pay"]
+    assert index.search("Qui accepte Ali Pay ?", k=1, fuzzy=85)
+    assert not index.search("Qui accepte Ali Pay ?", k=1)
+    # A given name the corpus has, and a surname close to the corpus's, at the looser ratio.
+    question = "Qui est Sebastien Badeau ?"
+    assert index.unknown_names(question, fuzzy=85) == ["Badeau"]
+    assert index.unknown_names(question, fuzzy=85, surname_fuzzy=75) == []
+    # A surname far from every corpus word stays unknown, given name or not.
+    assert index.unknown_names("Qui est Sebastien Loeb ?", fuzzy=85, surname_fuzzy=75) == ["Loeb"]

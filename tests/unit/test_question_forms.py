@@ -75,6 +75,10 @@ def test_a_count_is_not_a_date(sentence: str):
         ("Qui a été influencée par Arthur Quiller-Couch ?", "influencee"),
         ("Qui fut le premier roi de Pologne ?", "roi"),
         ("Quel est le nouveau nom de la ville ?", "ville"),
+        # A possessive name, a role asked by its category, an English compound's modifier.
+        ("What is Olivier de Panaffieu's job title?", ""),
+        ("Quelle est la fonction de Liu Peng ?", ""),
+        ("Who is the managing director of T-Mall World?", "director"),
         # Twins: an attribute that is a word of its own is kept.
         ("Qui a fondé JD.com ?", "fonde"),
         ("Quel est le siège de Huitongda ?", "siege"),
@@ -82,6 +86,14 @@ def test_a_count_is_not_a_date(sentence: str):
 )
 def test_the_attribute_is_no_auxiliary_pronoun_or_rank(question: str, attribute: str):
     assert expect(question).attribute_word == attribute
+
+
+def test_what_a_market_weighs_or_a_shop_charges_is_a_value():
+    weighs = expect("Combien pèse l'e-commerce chinois selon Alibaba ?")
+    assert weighs.kind == "quantity"
+    assert {"dollar", "%", "kg"} <= weighs.focus
+    assert "dollar" in expect("How much does Hema charge for meal delivery?").focus
+    assert not expect("Combien de magasins Hema a-t-il ouverts ?").focus & {"dollar"}  # twin
 
 
 def test_a_date_or_a_duration_named_by_its_word_is_that_type():
