@@ -330,7 +330,7 @@ def corpus_answer(
 
     for hit in docs[:MAX_CITED]:
         word = _MENTIONS[lang][hit.mentions > 1]
-        best = Mention(hit.chunk, hit.quote, hit.start, hit.end, (0, 0, 0))
+        best = Mention(hit.chunk, hit.quote, hit.start, hit.end, (0, 0, 0, 0))
         first, *more = (told(hit.sentences, about_sentences) if detailed else []) or [best]
         lines.append(f"- {hit.source} ({hit.mentions} {word}) — {cite(hit, first)}")
         lines.extend(f"  - {cite(hit, said)}" for said in more)

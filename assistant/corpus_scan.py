@@ -37,15 +37,16 @@ class Mention:
         quote: The sentence, exactly `document_text[start:end]`.
         start: Its offset in the document text.
         end: One past its last character.
-        key: How informative it is, higher first: the subject's groups it holds, whether it
-            is a sentence of 6-80 words, and how many of the subject's terms it holds.
+        key: How informative it is, higher first: whether it is a sentence (not a heading),
+            the subject's groups it holds, whether it has 6-80 words, and how many of the
+            subject's terms it holds.
     """
 
     chunk: Chunk
     quote: str
     start: int
     end: int
-    key: tuple[int, int, int]
+    key: tuple[int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +61,8 @@ class DocumentHit:
         quote: The best sentence, exactly `document_text[start:end]`.
         start: The quote's offset in the document text.
         end: One past the quote's last character.
-        sentences: Every sentence that mentions the subject, in document order, when
-            `documents_holding` was asked for them (else empty); headings and datelines are
-            left out.
+        sentences: Every sentence (or heading) that mentions the subject, in document order,
+            when `documents_holding` was asked for them (else empty); datelines are left out.
     """
 
     doc_id: str
@@ -164,8 +164,10 @@ def documents_holding(
                 key = (sum(n > 0 for n in counts), partial, int(6 <= words <= 80), -start)
                 if best is None or key > best[0]:
                     best = (key, chunk, a, b)
-                if sentences and not (is_heading(chunk.text, a, b) or is_dateline(chunk.text[a:b])):
-                    told_key = (key[0], key[2], partial)
+                if sentences and not is_dateline(chunk.text[a:b]):
+                    # A title says what its article is about, in few words: after every
+                    # sentence, not never ("Chine : Xi Jinping peut être président à vie").
+                    told_key = (int(not is_heading(chunk.text, a, b)), key[0], key[2], partial)
                     telling.append(
                         Mention(chunk, chunk.text[a:b], start, chunk.start + b, told_key)
                     )
@@ -194,9 +196,10 @@ _WORD: Final = re.compile(r"[^\W_]+")
 def told(mentions: Sequence[Mention], most: int) -> list[Mention]:
     """The `most` most informative of a document's mentions, in document order.
 
-    Informative as `Mention.key` says (the whole subject, in a sentence of 6-80 words),
-    earlier first among equals. A sentence that overlaps one already kept, or says nearly
-    the same words (chunks overlap by a sentence, a lead repeats the title), is left out.
+    Informative as `Mention.key` says (the whole subject, in a sentence of 6-80 words; a
+    heading only once every sentence is kept), earlier first among equals. A sentence that
+    overlaps one already kept, or says nearly the same words (chunks overlap by a sentence, a
+    lead repeats the title), is left out.
     """
     kept: list[Mention] = []
     words: list[set[str]] = []

@@ -59,12 +59,13 @@ def _chunks() -> list[Chunk]:
 WRITTEN = {"hema": frozenset({"hema"})}
 
 
-def test_every_sentence_that_mentions_the_subject_is_kept_once_without_the_heading() -> None:
+def test_every_sentence_that_mentions_the_subject_is_kept_once_the_heading_last() -> None:
     (hit,) = documents_holding(
         _chunks(), [["hema"]], any_of=False, guessed={}, written=WRITTEN, sentences=True
     )
     quotes = [m.quote for m in hit.sentences]
     assert quotes == [
+        "Hema, le supermarché",
         "Hema est une chaîne de supermarchés qui a ouvert 22 magasins à Shanghai et Pékin.",
         "Hema.",
         "Les clients de Hema paient avec leur téléphone dans chaque magasin du groupe.",
@@ -72,18 +73,21 @@ def test_every_sentence_that_mentions_the_subject_is_kept_once_without_the_headi
     for mention in hit.sentences:
         assert TEXT[mention.start : mention.end] == mention.quote
         assert mention.chunk.text[mention.start - mention.chunk.start :].startswith(mention.quote)
+    # Three sentences: the heading only comes in when a fourth is asked for.
+    assert [m.quote for m in told(hit.sentences, 3)] == quotes[1:]
+    assert [m.quote for m in told(hit.sentences, 4)] == quotes
     # Without being asked, the scan keeps no sentence (the "which articles" answer).
     (plain,) = documents_holding(_chunks(), [["hema"]], any_of=False, guessed={}, written=WRITTEN)
     assert plain.sentences == ()
 
 
-def _mention(start: int, quote: str, key: tuple[int, int, int] = (1, 1, 1)) -> Mention:
+def _mention(start: int, quote: str, key: tuple[int, int, int, int] = (1, 1, 1, 1)) -> Mention:
     chunk = Chunk(source="a.txt", doc_id="a", text=quote, start=start, end=start + len(quote))
     return Mention(chunk, quote, start, start + len(quote), key)
 
 
 def test_told_keeps_the_most_informative_in_document_order() -> None:
-    short = _mention(0, "Hema.", (1, 0, 1))
+    short = _mention(0, "Hema.", (1, 1, 0, 1))
     first = _mention(10, "Hema ouvre 22 magasins à Shanghai et à Pékin cette année.")
     second = _mention(100, "Les clients de Hema paient avec leur téléphone en magasin.")
     third = _mention(200, "Hema livre ses clients en moins de trente minutes.")
