@@ -5,7 +5,10 @@ corpus sur Hema ?", "Which articles mention Alibaba?" are not answered from the 
 (which would miss documents) but by scanning the analysed terms the keyword index keeps for
 every chunk: exhaustive, and fast enough to feel instant. Each matching document comes with its
 number of mentions and its best sentence, quoted at its exact offsets, so the answer carries the
-same citations as any other.
+same citations as any other. Asked what the corpus *says* about a subject ("Que dit le corpus
+sur Hema ?", "What does the corpus say about Tencent?") and few documents match, each of them
+gives up to `coverage.about_sentences` of its sentences that mention it, each cited, rather
+than one.
 
 A subject is read from the question after its trigger ("parlent de", "sur", "mention"): each
 name ("Cainiao Network") is a group of index terms that must occur in one chunk, the other
@@ -27,12 +30,14 @@ from typing import TYPE_CHECKING, Final
 from assistant.analysis import analyse, detect_language
 from assistant.corpus_scan import (
     DocumentHit,
+    Mention,
     chunks_with,
     closest_terms,
     documents_holding,
     fold_text,
+    told,
 )
-from assistant.kinds import CORPUS_TRIGGER, classify
+from assistant.kinds import CORPUS_ABOUT, CORPUS_TRIGGER, classify
 from assistant.prompts import REFUSAL
 from assistant.questions import question_names
 from assistant.types import EXTRACTIVE_MODEL, Answer, Citation, Passage, Timings
@@ -79,6 +84,8 @@ class CorpusResult:
         any_of: A document needs one group (names joined by "ou"/"or"), else all of them.
         documents: The matching documents, most mentions first.
         milliseconds: How long the search took.
+        about: The question asks what the documents say about the subject, not which of them
+            mention it; each document then holds its sentences that mention it.
     """
 
     question: str
@@ -87,6 +94,7 @@ class CorpusResult:
     any_of: bool
     documents: tuple[DocumentHit, ...]
     milliseconds: float
+    about: bool = False
 
 
 def _fold_keep_length(text: str) -> str:
@@ -129,6 +137,17 @@ def subject_of(question: str) -> tuple[str, list[list[str]], bool, int] | None:
     return subject, groups, any_of, len(names)
 
 
+def asks_about(question: str) -> bool:
+    """Whether a corpus question asks what the documents say about its subject.
+
+    "Que dit le corpus sur Hema ?" does, "Quels articles mentionnent Hema ?" does not: the
+    trigger `subject_of` reads the subject after is one of `CORPUS_ABOUT`'s.
+    """
+    folded = _fold_keep_length(question)
+    trigger = CORPUS_TRIGGER.search(folded)
+    return trigger is not None and CORPUS_ABOUT.match(folded, trigger.start()) is not None
+
+
 def find_documents(
     question: str, store: Store, keyword_index: KeywordIndex, *, fuzzy: int = 85
 ) -> CorpusResult | None:
@@ -149,6 +168,7 @@ def find_documents(
     if read is None:
         return None
     subject, words, any_of, named = read
+    about = asks_about(question)
     keyword_index.ensure_fresh(store)
     guessed: dict[str, frozenset[str]] = {}
     looked_up = [_index_terms(group, keyword_index, fuzzy, guessed) for group in words]
@@ -163,7 +183,9 @@ def find_documents(
         matched_chunks = chunks_with(usable, keyword_index, guessed)
         chunks = list(store.get_chunks(matched_chunks).values())
         written = _as_written(words[:named], words[named:], guessed)
-        hits = documents_holding(chunks, usable, any_of=any_of, guessed=guessed, written=written)
+        hits = documents_holding(
+            chunks, usable, any_of=any_of, guessed=guessed, written=written, sentences=about
+        )
     return CorpusResult(
         question=question,
         subject=subject,
@@ -171,6 +193,7 @@ def find_documents(
         any_of=any_of,
         documents=tuple(sorted(hits, key=lambda h: (-h.mentions, h.source))),
         milliseconds=(time.perf_counter() - started) * 1000,
+        about=about,
     )
 
 
@@ -233,16 +256,29 @@ _MORE: Final = {
 _NONE_NOTE: Final = "refused: no document of the corpus mentions {subject}"
 
 
-def corpus_answer(result: CorpusResult, *, language: str = "fr") -> Answer:
+def corpus_answer(
+    result: CorpusResult,
+    *,
+    language: str = "fr",
+    about_documents: int = 0,
+    about_sentences: int = 1,
+) -> Answer:
     """The result as an `Answer`: a Markdown list of documents, one cited quote each.
 
     Every listed document is one passage (`n` = its rank, the chunk of its best sentence)
     and one `Citation` whose quote is at its exact offsets; past `MAX_CITED` documents are
-    named on a last line without a citation. No document: a refusal.
+    named on a last line without a citation. No document: a refusal. A question that asks
+    what the corpus says (`CorpusResult.about`) about a subject at most `about_documents`
+    documents mention gets, for each, up to `about_sentences` sentences that mention it, in
+    document order: the first on the document's line, the others on lines under it, each
+    cited at its own offsets; the passages are then the chunks they come from, numbered in
+    the order they are cited (sentences of one chunk share its number).
 
     Args:
         result: What `find_documents` found.
         language: The answer's language ("fr" or "en"; others get English).
+        about_documents: At most this many documents get several sentences (0: none).
+        about_sentences: The sentences each of them gets.
     """
     lang = language if language in _HEAD else "en"
     timings = Timings(
@@ -265,36 +301,55 @@ def corpus_answer(result: CorpusResult, *, language: str = "fr") -> Answer:
             notes=(_NONE_NOTE.format(subject=result.subject),),
         )
     docs = result.documents
+    detailed = result.about and len(docs) <= about_documents
     one, many = _HEAD[lang]
     lines = [(one if len(docs) == 1 else many).format(n=len(docs), subject=result.subject)]
     opening, closing = _QUOTES[lang]
     passages: list[Passage] = []
     citations: list[Citation] = []
-    for n, hit in enumerate(docs[:MAX_CITED], 1):
-        word = _MENTIONS[lang][hit.mentions > 1]
-        quote = " ".join(hit.quote.split())
-        lines.append(f"- {hit.source} ({hit.mentions} {word}) — {opening}{quote}{closing} [{n}]")
-        passages.append(Passage(n=n, chunk=hit.chunk, score=float(hit.mentions)))
+    numbers: dict[tuple[str, int], int] = {}
+
+    def cite(hit: DocumentHit, said: Mention) -> str:
+        """The sentence quoted with its citation number, its chunk a passage if new."""
+        key = (said.chunk.doc_id, said.chunk.start)
+        if key not in numbers:
+            numbers[key] = len(passages) + 1
+            passages.append(Passage(n=numbers[key], chunk=said.chunk, score=float(hit.mentions)))
+        n = numbers[key]
         citations.append(
             Citation(
                 n=n,
                 source=hit.source,
-                chunk_id=hit.chunk.chunk_id,
-                quote=hit.quote,
-                start=hit.start,
-                end=hit.end,
+                chunk_id=said.chunk.chunk_id,
+                quote=said.quote,
+                start=said.start,
+                end=said.end,
             )
         )
+        return f"{opening}{' '.join(said.quote.split())}{closing} [{n}]"
+
+    for hit in docs[:MAX_CITED]:
+        word = _MENTIONS[lang][hit.mentions > 1]
+        best = Mention(hit.chunk, hit.quote, hit.start, hit.end, (0, 0, 0, 0))
+        first, *more = (told(hit.sentences, about_sentences) if detailed else []) or [best]
+        lines.append(f"- {hit.source} ({hit.mentions} {word}) — {cite(hit, first)}")
+        lines.extend(f"  - {cite(hit, said)}" for said in more)
     rest = docs[MAX_CITED:]
     if rest:
         names = ", ".join(h.source for h in rest)
         lines.append(_MORE[lang].format(n=len(rest), names=names))
+    notes = [f"corpus-wide: {len(docs)} document(s) from the keyword index"]
+    if detailed:
+        notes.append(
+            f"what the corpus says: up to {about_sentences} sentence(s) of each document "
+            "that mention the subject"
+        )
     return replace(
         base,
         text="\n".join(lines),
         citations=tuple(citations),
         passages=tuple(passages),
-        notes=(f"corpus-wide: {len(docs)} document(s) from the keyword index",),
+        notes=tuple(notes),
     )
 
 
@@ -311,11 +366,13 @@ def answer_corpus_question(
         question: The (standalone) question.
         store: The store the index follows.
         keyword_index: The keyword index, scanned in full.
-        settings: Read for `grounding.fuzzy_names`.
+        settings: Read for `grounding.fuzzy_names`, `coverage.about_documents` and
+            `coverage.about_sentences`.
         filters: Keep only the documents in this date window and under this source glob.
 
     Returns:
-        The list of every matching document with a cited quote each (a refusal when none
+        The list of every matching document with a cited quote each, several for a question
+        on what the corpus says about a subject few documents mention (a refusal when none
         matches); None when the question is not corpus-wide or names no subject, so that the
         caller answers it the usual way.
     """
@@ -327,4 +384,10 @@ def answer_corpus_question(
     if filters is not None and filters.active:
         kept = tuple(d for d in result.documents if filters.matches(d.source, d.chunk.date))
         result = replace(result, documents=kept)
-    return corpus_answer(result, language=detect_language(question))
+    policy = settings.coverage
+    return corpus_answer(
+        result,
+        language=detect_language(question),
+        about_documents=policy.about_documents,
+        about_sentences=policy.about_sentences,
+    )

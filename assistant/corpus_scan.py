@@ -3,7 +3,8 @@
 `assistant.corpus` reads the subject and builds the answer; this module does the exhaustive
 part. Chunks are selected from the keyword index's per-chunk terms (every chunk is looked at,
 none is ranked away), then each document's sentences are read for its mentions and its best
-sentence, with exact offsets in the document text.
+sentence, with exact offsets in the document text; for "what does the corpus say about X",
+also every sentence that mentions X, of which `told` keeps the most informative.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final
@@ -19,11 +20,33 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from assistant.analysis import analyse
+from assistant.structure import is_dateline, is_heading
 from assistant.text import sentence_spans
 
 if TYPE_CHECKING:
     from assistant.keyword import KeywordIndex
     from assistant.types import Chunk
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One sentence of a document that mentions the subject.
+
+    Attributes:
+        chunk: The chunk it was read in (the passage its citation names).
+        quote: The sentence, exactly `document_text[start:end]`.
+        start: Its offset in the document text.
+        end: One past its last character.
+        key: How informative it is, higher first: whether it is a sentence (not a heading),
+            the subject's groups it holds, whether it has 6-80 words, and how many of the
+            subject's terms it holds.
+    """
+
+    chunk: Chunk
+    quote: str
+    start: int
+    end: int
+    key: tuple[int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +61,8 @@ class DocumentHit:
         quote: The best sentence, exactly `document_text[start:end]`.
         start: The quote's offset in the document text.
         end: One past the quote's last character.
+        sentences: Every sentence (or heading) that mentions the subject, in document order,
+            when `documents_holding` was asked for them (else empty); datelines are left out.
     """
 
     doc_id: str
@@ -47,6 +72,7 @@ class DocumentHit:
     quote: str
     start: int
     end: int
+    sentences: tuple[Mention, ...] = ()
 
 
 def closest_terms(term: str, index: KeywordIndex, fuzzy: int) -> frozenset[str]:
@@ -91,6 +117,7 @@ def documents_holding(
     any_of: bool,
     guessed: dict[str, frozenset[str]],
     written: Mapping[str, frozenset[str]] | None = None,
+    sentences: bool = False,
 ) -> list[DocumentHit]:
     """One hit per document whose chunks hold the groups, with its mentions and best sentence.
 
@@ -100,7 +127,8 @@ def documents_holding(
     as close to the verb "tentent" as to "Tencent". A term in `written` (a name's, with the
     name's folded spellings) counts only where the text writes the name as a word, in any
     case or accent: "France" shares its stem with "français" and "francs", which do not
-    mention it.
+    mention it. With `sentences`, each hit also holds every sentence that mentions the
+    subject (`DocumentHit.sentences`).
     """
     by_doc: dict[str, list[Chunk]] = {}
     for chunk in chunks:
@@ -113,6 +141,7 @@ def documents_holding(
         chunk_terms: list[set[str]] = []
         mentions = 0
         best: tuple[tuple[int, int, int, int], Chunk, int, int] | None = None
+        telling: list[Mention] = []
         for chunk in sorted(doc_chunks, key=lambda c: c.start):
             held: set[str] = set()
             chunk_terms.append(held)
@@ -135,6 +164,13 @@ def documents_holding(
                 key = (sum(n > 0 for n in counts), partial, int(6 <= words <= 80), -start)
                 if best is None or key > best[0]:
                     best = (key, chunk, a, b)
+                if sentences and not is_dateline(chunk.text[a:b]):
+                    # A title says what its article is about, in few words: after every
+                    # sentence, not never ("Chine : Xi Jinping peut être président à vie").
+                    told_key = (int(not is_heading(chunk.text, a, b)), key[0], key[2], partial)
+                    telling.append(
+                        Mention(chunk, chunk.text[a:b], start, chunk.start + b, told_key)
+                    )
         found = [any(set(g) <= terms for terms in chunk_terms) for g in wanted]
         if best is None or not (any(found) if any_of else all(found)):
             continue
@@ -148,9 +184,41 @@ def documents_holding(
                 quote=chunk.text[a:b],
                 start=chunk.start + a,
                 end=chunk.start + b,
+                sentences=tuple(sorted(telling, key=lambda m: m.start)),
             )
         )
     return hits
+
+
+_WORD: Final = re.compile(r"[^\W_]+")
+
+
+def told(mentions: Sequence[Mention], most: int) -> list[Mention]:
+    """The `most` most informative of a document's mentions, in document order.
+
+    Informative as `Mention.key` says (the whole subject, in a sentence of 6-80 words; a
+    heading only once every sentence is kept), earlier first among equals. A sentence that
+    overlaps one already kept, or says nearly the same words (chunks overlap by a sentence, a
+    lead repeats the title), is left out.
+    """
+    kept: list[Mention] = []
+    words: list[set[str]] = []
+    for mention in sorted(mentions, key=lambda m: (tuple(-k for k in m.key), m.start)):
+        if len(kept) >= most:
+            break
+        if any(mention.start < k.end and k.start < mention.end for k in kept):
+            continue
+        these = set(_WORD.findall(fold_text(mention.quote)))
+        if any(_similar(these, those) for those in words):
+            continue
+        kept.append(mention)
+        words.append(these)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _similar(a: set[str], b: set[str]) -> bool:
+    """Whether two sentences share at least 80% of their words (Jaccard)."""
+    return bool(a | b) and len(a & b) >= 0.8 * len(a | b)
 
 
 class _Mentions:

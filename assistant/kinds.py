@@ -38,6 +38,17 @@ _MENTION = (
     r"disent|dit)"
 )
 
+# What the corpus says about a subject, rather than which documents mention it.
+_ABOUT = (
+    r"\b(?:que|qu'est-ce que) (?:dit|disent|raconte|racontent) (?:le corpus|les (?:articles|"
+    r"documents|sources))\b"
+    r"|\bwhat (?:does|do) (?:the )?(?:corpus|articles|documents|sources) (?:say|tell|report)\b"
+)
+
+CORPUS_ABOUT: Final = re.compile(_ABOUT)
+"""The corpus questions that ask what the documents say about a subject ("Que dit le corpus
+sur Hema ?"), not which of them mention it: answered with several sentences per document."""
+
 CORPUS_TRIGGER: Final = re.compile(  # also where `assistant.corpus` finds the subject
     # "Quels articles parlent de Tencent", "combien d'articles du corpus mentionnent JD.com",
     # "dans quels documents est-il question de", "which articles mention", "how many
@@ -45,10 +56,7 @@ CORPUS_TRIGGER: Final = re.compile(  # also where `assistant.corpus` finds the s
     rf"\b(?:(?:quel(?:le)?s?|combien de|lesquel(?:le)?s|which|what|how many)\s+|combien d')"
     rf"{_DOCS}\b(?:\s+\S+){{0,4}}?\s+{_MENTION}"
     # "que dit le corpus sur Hema", "what does the corpus say about", "dans le corpus, qui…"
-    r"|\b(?:que|qu'est-ce que) (?:dit|disent|raconte|racontent) (?:le corpus|les (?:articles|"
-    r"documents|sources))\b"
-    r"|\bwhat (?:does|do) (?:the )?(?:corpus|articles|documents|sources) (?:say|tell|report)\b"
-    r"|\b(?:dans|in) (?:quels?|which) " + _DOCS + r"\b"
+    r"|" + _ABOUT + r"|\b(?:dans|in) (?:quels?|which) " + _DOCS + r"\b"
     r"|\b(?:liste|enumere|list) (?:les |tous les |all (?:the )?|the )?" + _DOCS + r"\b"
 )
 

@@ -318,7 +318,8 @@ class CoverageSettings(Section):
     """How much evidence a list, summary, comparison or explanation gets (one bullet each).
 
     A fact is answered by its best sentence; these kinds need sentences that cover the points,
-    chosen for relevance and diversity (maximal marginal relevance).
+    chosen for relevance and diversity (maximal marginal relevance). A question on what the
+    corpus says about a subject gets several sentences of each document that mentions it.
     """
 
     list_points: int = Field(default=6, ge=1, le=20, description="Bullets of a list answer.")
@@ -374,6 +375,23 @@ class CoverageSettings(Section):
         le=1,
         description="A topic summary reads the articles naming the question's words at least "
         "this share as often as the article naming them most.",
+    )
+    # 3 and 4: "Que dit le corpus sur Hema ?" wants what its article says; a subject many
+    # articles mention is better served by one sentence each, which keeps the list short.
+    about_documents: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        description="A question on what the corpus says about a subject that at most this many "
+        "documents mention quotes several of each one's sentences that mention it (0: one "
+        "sentence per document, as for which articles mention it).",
+    )
+    about_sentences: int = Field(
+        default=4,
+        ge=1,
+        le=8,
+        description="Sentences quoted per document for such a question, the most informative "
+        "that mention the subject, in document order.",
     )
 
 

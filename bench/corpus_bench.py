@@ -40,6 +40,11 @@ QUESTIONS = (
     ("Quels articles parlent d'Usain Bolt ?", ("Usain", "Bolt")),
     ("Que dit le corpus sur Uber ?", ("Uber",)),
     ("Combien d'articles mentionnent la France ?", ("France",)),
+    # What the corpus says: several sentences per document when few match; the last one
+    # collects every sentence of 427 documents and quotes one each.
+    ("What does the corpus say about Nintendo?", ("Nintendo",)),
+    ("Que dit le corpus sur Usain Bolt ?", ("Usain", "Bolt")),
+    ("Que dit le corpus sur la France ?", ("France",)),
 )
 
 
