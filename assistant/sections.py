@@ -54,6 +54,13 @@ class StoreSettings(Section):
     chroma_token: SecretStr | None = Field(
         default=None, description="Bearer token for a Chroma server that requires one."
     )
+    exact_search_limit: int = Field(
+        default=20000,
+        ge=0,
+        description="Up to this many chunks, the dense search is exact (the vectors are read "
+        "once per store version, 1.5 MB per 1,000 chunks): the same ranking on every run. "
+        "Past it, or at 0, Chroma's approximate HNSW index answers.",
+    )
 
 
 class EmbeddingSettings(Section):

@@ -8,7 +8,10 @@ manifest (embedding model, dimension, chunker) and the write counter; opening a 
 differently is refused. Which generation of collections is live is `assistant.state`'s job.
 A reader (`create=False`) never writes: it creates no collection and follows the live pointer
 when a rebuild swaps in a new generation. Chroma's default embedding function is never used:
-it would download a model at run time.
+it would download a model at run time. Up to `store.exact_search_limit` chunks, the dense
+search is exact, over the vectors read once per store version: Chroma's HNSW graph is rebuilt
+at random on each start for the vectors added since it was last saved, so the same query could
+rank differently from one run to the next.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import importlib.metadata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
 
 from assistant import state
 from assistant.chroma_client import StoreEmptyError, StoreError, StoreMismatchError, make_client
@@ -29,6 +34,7 @@ from assistant.types import CHUNKER_VERSION, Chunk
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import numpy.typing as npt
     from chromadb.api import ClientAPI
     from langchain_chroma import Chroma
     from langchain_core.embeddings import Embeddings
@@ -112,6 +118,7 @@ class Store:
         self._follow = not create and name is None
         self._dimension: int | None = None
         self._vectorstore: Chroma | None = None
+        self._vectors: tuple[state.Stamp, list[str], npt.NDArray[np.float32]] | None = None
         self.location = settings.store.chroma_url or str(settings.chroma_dir)
         self.name = ""
         self._open(name or state.live_name(self.client, self.base))
@@ -276,6 +283,10 @@ class Store:
         self.refresh()
         if k <= 0:
             return []
+        if where is None:
+            exact = self._exact_search(vector, k)
+            if exact is not None:
+                return exact
 
         def query() -> list[tuple[Chunk, float]]:
             if self.chunks.count() == 0:
@@ -296,6 +307,44 @@ class Store:
             ]
 
         return self._read(query)
+
+    def _exact_search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]] | None:
+        """The `k` nearest chunks by exact cosine, or None past `store.exact_search_limit`.
+
+        The same query gives the same ranking on every run (HNSW's does not, see the module
+        docstring), and it is the true nearest, not an approximation; ties go to the order in
+        which Chroma lists the chunks.
+        """
+        limit = self.settings.store.exact_search_limit
+        if limit <= 0:
+            return None
+        stamp = self.stamp()
+        if self._vectors is None or self._vectors[0] != stamp:
+            if self.count() > limit:
+                return None
+            ids: list[str] = []
+            rows: list[Any] = []
+            offset = 0
+            while True:
+                got = self.chunks.get(include=["embeddings"], limit=5000, offset=offset)
+                if not got["ids"]:
+                    break
+                ids.extend(got["ids"])
+                rows.extend(got["embeddings"] if got["embeddings"] is not None else [])
+                offset += len(got["ids"])
+            matrix = np.asarray(rows, dtype=np.float32).reshape(len(ids), -1)
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            unit = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+            self._vectors = (stamp, ids, unit)
+        _, ids, matrix = self._vectors
+        if not ids:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        query /= np.linalg.norm(query) or 1.0
+        similarity = matrix @ query
+        top = np.argsort(-similarity, kind="stable")[:k]
+        chunks = self.get_chunks([ids[i] for i in top])
+        return [(chunks[ids[i]], float(similarity[i])) for i in top if ids[i] in chunks]
 
     def chunk_ids_where(self, where: dict[str, Any] | None) -> set[str]:
         """The ids of the chunks a Chroma metadata filter selects (all of them for None)."""
