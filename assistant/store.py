@@ -322,20 +322,12 @@ class Store:
         if self._vectors is None or self._vectors[0] != stamp:
             if self.count() > limit:
                 return None
-            ids: list[str] = []
-            rows: list[Any] = []
-            offset = 0
-            while True:
-                got = self.chunks.get(include=["embeddings"], limit=5000, offset=offset)
-                if not got["ids"]:
-                    break
-                ids.extend(got["ids"])
-                rows.extend(got["embeddings"] if got["embeddings"] is not None else [])
-                offset += len(got["ids"])
-            matrix = np.asarray(rows, dtype=np.float32).reshape(len(ids), -1)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            unit = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
-            self._vectors = (stamp, ids, unit)
+            loaded = self._load_vectors()
+            # A writer that changed the store while the pages were read leaves a mixed
+            # snapshot (or a failed page): Chroma's own index answers this query instead.
+            if loaded is None or self.stamp() != stamp:
+                return None
+            self._vectors = (stamp, *loaded)
         _, ids, matrix = self._vectors
         if not ids:
             return []
@@ -343,8 +335,32 @@ class Store:
         query /= np.linalg.norm(query) or 1.0
         similarity = matrix @ query
         top = np.argsort(-similarity, kind="stable")[:k]
-        chunks = self.get_chunks([ids[i] for i in top])
+        try:
+            chunks = self.get_chunks([ids[i] for i in top])
+        except Exception:  # noqa: BLE001 - a write under way: Chroma's index answers instead
+            return None
         return [(chunks[ids[i]], float(similarity[i])) for i in top if ids[i] in chunks]
+
+    def _load_vectors(self) -> tuple[list[str], npt.NDArray[np.float32]] | None:
+        """Every chunk id with its unit vector, or None if a concurrent write broke a page."""
+        ids: list[str] = []
+        rows: list[Any] = []
+        offset = 0
+        try:
+            while True:
+                got = self.chunks.get(include=["embeddings"], limit=5000, offset=offset)
+                if not got["ids"]:
+                    break
+                ids.extend(got["ids"])
+                rows.extend(got["embeddings"] if got["embeddings"] is not None else [])
+                offset += len(got["ids"])
+        except Exception:  # noqa: BLE001 - any failed page means "not a clean snapshot"
+            return None
+        if len(rows) != len(ids):
+            return None
+        matrix = np.asarray(rows, dtype=np.float32).reshape(len(ids), -1)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return ids, (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
     def chunk_ids_where(self, where: dict[str, Any] | None) -> set[str]:
         """The ids of the chunks a Chroma metadata filter selects (all of them for None)."""
