@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from assistant.analysis import analyse, fold
 from assistant.announcements import follow_announcements
 from assistant.evidence import Evidence, score_sentences
+from assistant.meaning import SentenceVectors, by_meaning
 from assistant.points import Coverage, Point, keep_cited, merge_passages, points_at
 from assistant.selection import makes_a_point, mmr, spread
 from assistant.sides import about, asked_dimensions, by_dimension, comparison_sides, without
@@ -89,7 +90,7 @@ def cover(
     if kind == "comparison":
         sides = comparison_sides(question)
         if len(sides) >= 2:  # a comparison has two sides or more
-            return _comparison(question, sides, evidence, passages, policy, retrieve)
+            return _comparison(question, sides, evidence, passages, store, policy, retrieve)
     budget = {
         "list": policy.list_points,
         "summary": policy.summary_points,
@@ -321,10 +322,16 @@ def _comparison(
     sides: list[str],
     evidence: list[Evidence],
     passages: tuple[Passage, ...],
+    store: Store,
     policy: CoverageSettings,
     retrieve: Retrieve | None,
 ) -> Coverage:
-    """The best sentences about each side, each side retrieved with the question on its own."""
+    """The best sentences about each side, each side retrieved with the question on its own.
+
+    A side's sentences are ranked by the question's words and, when the store has its
+    embedding model, by meaning too: "moves into physical stores" shares no word with
+    "deux magasins… sans vendeurs".
+    """
     merged = passages
     if retrieve is not None:
         for side in sides:
@@ -334,15 +341,26 @@ def _comparison(
     points: list[Point] = []
     taken: set[tuple[str, int]] = set()
     dimensions = asked_dimensions(question)
+    embeddings = getattr(store, "embeddings", None)
+    vectors = SentenceVectors(embeddings) if embeddings is not None else None
     for side in sides:
         # Each side's sentences are ranked by the question without the other sides' names,
         # so a sentence about this side and the topic comes before one naming every side.
-        scored = with_continuations(score_sentences(without(question, side, sides), merged))
+        asked = without(question, side, sides)
+        scored = with_continuations(score_sentences(asked, merged))
         theirs = [
             ev
             for ev in about(side, sides, scored)
             if (ev.passage.chunk.doc_id, ev.start) not in taken and not _heading_evidence(ev)
         ]
+        if vectors is not None:
+            theirs = by_meaning(
+                asked,
+                theirs,
+                vectors,
+                limit=policy.side_meaning_sentences,
+                weight=policy.side_meaning_weight,
+            )
         # The dimensions the question lists get a sentence each first, MMR the rest.
         picks = by_dimension(theirs, dimensions)
         budget = max(policy.comparison_points, len(dimensions))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from assistant.analysis import analyse, fold
 from assistant.questions import question_names
-from assistant.structure import continues
+from assistant.structure import continues, names_again
 
 if TYPE_CHECKING:
     from assistant.evidence import Evidence
@@ -93,14 +93,15 @@ def about(side: str, sides: Sequence[str], scored: Sequence[Evidence]) -> list[E
     """The sentences about one side: those naming it, and those that go on about them.
 
     "Quant à JD.com, il teste ... deux magasins sans vendeurs ! L'enseigne conçoit ... la
-    reconnaissance faciale": the second sentence is JD.com's too, and so is every sentence of
+    reconnaissance faciale": the second sentence is JD.com's too, as is "Hema est une chaîne…"
+    after a sentence of Alibaba's that names Hema, and so is every sentence of
     an article whose title names this side and no other ("Concours Eurovision de la chanson
     2016 : ..."). A sentence naming another side is that side's as well, so it never inherits.
     """
     key = fold(side)
     others = [fold(s) for s in sides if s != side]
     naming = [ev for ev in scored if key in fold(ev.text)]
-    named_at = {(ev.passage.chunk.chunk_id, ev.end) for ev in naming}
+    named_at = {(ev.passage.chunk.chunk_id, ev.end): ev.text for ev in naming}
     out = list(naming)
     for ev in sorted(scored, key=lambda e: e.start):
         chunk = ev.passage.chunk
@@ -111,12 +112,13 @@ def about(side: str, sides: Sequence[str], scored: Sequence[Evidence]) -> list[E
         if key in title and not any(o in title for o in others):
             out.append(ev)  # an article titled with this side alone is about it throughout
             continue
-        for chunk_id, end in list(named_at):
-            if chunk_id == chunk.chunk_id and continues(
-                chunk.text, end - chunk.start, ev.start - chunk.start
-            ):
+        for (chunk_id, end), previous in list(named_at.items()):
+            if chunk_id != chunk.chunk_id:
+                continue
+            at, before = ev.start - chunk.start, end - chunk.start
+            if continues(chunk.text, before, at) or names_again(chunk.text, previous, before, at):
                 out.append(ev)
-                named_at.add((chunk_id, ev.end))
+                named_at[(chunk_id, ev.end)] = ev.text
                 break
     out.sort(key=lambda e: -e.score)
     return out

@@ -188,6 +188,28 @@ def continues(text: str, previous_end: int, start: int) -> bool:
     return _ANAPHOR.match(opening) is not None
 
 
+# A sentence's opening name: "Hema est une chaîne…", "Cainiao Network a…".
+_OPENING_NAME = re.compile(r"[A-ZÀ-Ý][\w.&-]{2,}")
+
+
+def names_again(text: str, previous: str, previous_end: int, start: int) -> bool:
+    """Whether the sentence at `start` opens with a name that the one before it named.
+
+    "… portée à l'avenir par Hema, … au sein d'Alibaba. Hema est une chaîne de supermarchés
+    qui a ouvert 22 magasins": the second sentence goes on about what the first introduced,
+    in the same paragraph. A name that only opens the previous sentence does not count: any
+    sentence starts with a capital ("Le", "Il").
+    """
+    between = text[previous_end:start]
+    if "\n" in between or between.strip():
+        return False
+    opening = _OPENING_NAME.match(text, start)
+    if opening is None:
+        return False
+    name = opening.group().rstrip(".")
+    return re.search(rf"(?<=\W){re.escape(name)}(?!\w)", previous) is not None
+
+
 def with_continuations(evidence: Sequence[Evidence]) -> list[Evidence]:
     """The evidence, a sentence that continues another scored at least 0.9 of that one.
 
