@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from assistant.analysis import analyse, detect_language
+from assistant import lexicon
+from assistant.analysis import STOP_WORDS, analyse, detect_language
 from assistant.confidence import Signals, confidence
 from assistant.embeddings import E5_MODEL_ID, model_id
 from assistant.grounding import (
@@ -72,6 +73,7 @@ class Answerability:
         # Verdicts per sentence: the ordering and the refusal ask about the same sentences.
         self._verdicts: dict[tuple[str, int, int], bool] = {}
         self._assessed: tuple[Retrieval, Sequence[Evidence], Signals] | None = None
+        self._owners: Sequence[Sequence[tuple[str, ...]]] | None = None
         self.parse_unbound: set[str] = set()  # names the parse binding refused a figure to
 
     @property
@@ -84,6 +86,20 @@ class Answerability:
             and self.expectation.kind == "quantity"
             and bool(self.subjects)
         )
+
+    @property
+    def owners(self) -> Sequence[Sequence[tuple[str, ...]]]:
+        """The subject groups whose figures the parse checks (`binding.owners`)."""
+        if self._owners is None:
+            from assistant import binding
+
+            self._owners = binding.owners(
+                self.question,
+                self.subjects,
+                self.expectation.focus,
+                fuzzy=self.policy.fuzzy_names,
+            )
+        return self._owners
 
     @property
     def calibrated(self) -> bool:
@@ -287,7 +303,7 @@ class Answerability:
         plain = CITATION_PATTERN.sub("", claim)
         if not figures(plain):
             return True
-        owners = self.subjects if self.binds_by_parse else None
+        owners = self.owners if self.binds_by_parse else None
         return any(
             claim_gives(
                 plain,
@@ -297,11 +313,28 @@ class Answerability:
                     self.question,
                     owners,
                     fuzzy=self.policy.fuzzy_names,
-                    nearest=self.policy.parse_nearest,
+                    nearest=self.policy.parse_nearest or self.policy.claim_nearest,
                 ),
             )
             for c in citations
         )
+
+    def restates(self, claim: str) -> bool:
+        """Whether a generated sentence says nothing the question did not already say.
+
+        Every content word of it is one of the question's (by stem) and it has no figure of
+        its own: the small model sometimes answers "Which app belongs to the group that led
+        the round?" with "The rival belongs to the group that led the round [1]", which the
+        verifier finds in the quote word for word.
+        """
+        if not self.policy.restated_claims:
+            return False
+        plain = CITATION_PATTERN.sub("", claim)
+        asked = set(lexicon.sentence_stems(self.question))
+        if any(f.text not in self.question for f in figures(plain)):
+            return False
+        said = [s for s in lexicon.sentence_stems(plain) if len(s) > 2 and s not in STOP_WORDS]
+        return bool(said) and all(s in asked for s in said)
 
     def wanted(self) -> str:
         """What the question asked for, for refusal notes ("a figure counting magasins")."""
@@ -352,7 +385,7 @@ class Answerability:
                 self.question,
                 fuzzy=self.policy.fuzzy_names,
                 check_names=False,
-                owners=self.subjects if self.binds_by_parse else None,
+                owners=self.owners if self.binds_by_parse else None,
                 nearest=self.policy.parse_nearest,
             )
             if not found and self.binds_by_parse:

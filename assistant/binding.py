@@ -232,6 +232,53 @@ def _subject_of(question: str, group: Sequence[tuple[str, ...]], fuzzy: int) -> 
     return False
 
 
+def owners(
+    question: str,
+    groups: Sequence[Sequence[tuple[str, ...]]],
+    focus: frozenset[str],
+    *,
+    fuzzy: int = 85,
+) -> list[Sequence[tuple[str, ...]]]:
+    """The question's subject groups less those that only describe what it counts.
+
+    "Quelle part du marché B2C revenait à Tmall ?" asks for Tmall's share of a market that
+    "B2C" qualifies: a group whose every mention hangs, through "de", under the asked noun
+    (`focus`) is left out, so that a sentence's "61% du marché B2C" is not Tmall's for it.
+    Only when another group remains: a question naming one entity keeps it whatever its parse.
+    """
+    if len(groups) < 2 or not focus:
+        return list(groups)
+    doc = parse(question)
+    if doc is None:
+        return list(groups)
+    heads = _heads(doc)
+
+    def describes(group: Sequence[tuple[str, ...]]) -> bool:
+        mentions = [m for name in group for m in _mentions(doc, name, fuzzy)]
+        if not mentions:
+            return False
+        for mention in mentions:
+            path = _path_up(heads, mention[0])[1:]
+            through_de = bool(_cases(doc[mention[0]]) & _OF)
+            under_focus = False
+            for i in path:
+                through_de = through_de or bool(_cases(doc[i]) & _OF)
+                if lexicon.related(frozenset(lexicon.stems_of(doc[i].text)), focus):
+                    under_focus = through_de
+                    break
+                if doc[i].pos_ in ("VERB", "AUX"):
+                    break
+            if not under_focus:
+                return False
+        return True
+
+    kept = [g for g in groups if not describes(g)]
+    return kept or list(groups)
+
+
+_OF: Final = frozenset({"de", "du", "des", "d'"})
+
+
 def _mentions(doc: Doc, name: tuple[str, ...], fuzzy: int) -> list[list[int]]:
     """The runs of tokens that write one name ("Suning Appliance", "Ling Shou Tong")."""
     from rapidfuzz import fuzz

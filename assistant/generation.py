@@ -19,6 +19,7 @@ from assistant.citations import verify
 from assistant.events import AnswerReady, Event, TokenStreamed
 from assistant.llm import model_error
 from assistant.prompts import (
+    DROPPED_CLAIM_NOTE,
     LANGUAGE_NAMES,
     PASSAGE_FORMAT,
     REFUSAL,
@@ -210,6 +211,10 @@ class Generation:
             reason = "no sentence of the model's answer was supported by the passages"
             yield AnswerReady(refused_answer(generated, language, started, reason))
             return
+        if _only_restates(verified.text, check):
+            reason = "the model's answer only restates the question"
+            yield AnswerReady(refused_answer(generated, language, started, reason))
+            return
         if not check.cited_answer_gives(verified.citations, base.passages):
             reason = f"no cited sentence gives {check.wanted()}"
             yield AnswerReady(refused_answer(generated, language, started, reason))
@@ -346,3 +351,11 @@ def _with_context(evidence: list[Evidence], short_sentence: int) -> str:
             shown.setdefault(chunk.start + a, chunk.text[a:b])
         shown[ev.start] = ev.text
     return " ".join(text for _, text in sorted(shown.items()))
+
+
+def _only_restates(text: str, check: Answerability) -> bool:
+    """Whether every sentence of a verified answer just repeats the question's words."""
+    for note in DROPPED_CLAIM_NOTE.values():
+        text = text.replace(note, "")
+    spans = sentence_spans(text)
+    return bool(spans) and all(check.restates(text[a:b]) for a, b in spans)

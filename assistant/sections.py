@@ -200,6 +200,20 @@ class GroundingSettings(Section):
         "cited sentence gives for the question (bound to what is counted and, with "
         "`parse_binding`, to whom): not another figure of the same sentence.",
     )
+    claim_nearest: bool = Field(
+        default=True,
+        description="With claim_figures and parse_binding, the model's figure must also be "
+        "the one nearest, in the parse, to the name the question asks about: '61% … contre 23% "
+        "pour Tmall' gives Tmall 23%, and 'Tmall détient 61% [1]' is refused (its extractive "
+        "answer, the whole sentence, is shown instead). Only the model's claims are held to "
+        "this; the evidence check keeps parse_nearest.",
+    )
+    restated_claims: bool = Field(
+        default=True,
+        description="A model's sentence made only of the question's own words (\"the rival "
+        "belongs to the group that steered the rival's fundraising [1]\") answers nothing and "
+        "is dropped, however well its words match the quote.",
+    )
     quote_numbers: bool = Field(
         default=True,
         description="Every number of a model's claim must be in the one sentence it is "

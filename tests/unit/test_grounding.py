@@ -136,3 +136,52 @@ def test_a_claim_must_state_the_figure_its_quote_gives_not_another_of_its_figure
         question, policy.model_copy(update={"claim_figures": False}), None, None
     )
     assert off.claim_states_the_figure(wrong, [quote])
+
+
+APPLIANCES = (
+    "Les ventes de JD, une plate-forme de Beijing Jingdong Century Trading Co Ltd, ont "
+    "représenté environ 61% du marche B2C de l'électroménager en Chine entre juin et août "
+    "tout, contre 23% pour Tmall et Alibaba, suivie de Suning Appliance Co Ltd."
+)
+
+
+def test_a_claim_gives_the_asked_name_the_figure_nearest_to_it_not_the_sentence_subjects():
+    from assistant.answerable import Answerability
+    from assistant.settings import GroundingSettings
+    from assistant.types import Citation
+
+    question = "Quelle part du marché B2C de l'électroménager revenait à Tmall et Alibaba ?"
+    quote = Citation(
+        n=1, source="a.txt", chunk_id="c", quote=APPLIANCES, start=0, end=len(APPLIANCES)
+    )
+    policy = GroundingSettings()
+    check = Answerability(question, policy, None, None)  # type: ignore[arg-type]
+    wrong = "Tmall et Alibaba représentaient environ 61% du marché [1]."
+    assert not check.claim_states_the_figure(wrong, [quote])
+    assert check.claim_states_the_figure("Tmall et Alibaba en avaient 23% [1].", [quote])
+    off = Answerability(  # type: ignore[arg-type]
+        question, policy.model_copy(update={"claim_nearest": False}), None, None
+    )
+    assert off.claim_states_the_figure(wrong, [quote])  # the sentence's subject binding alone
+
+
+def test_a_sentence_made_of_the_questions_own_words_restates_it():
+    from assistant.answerable import Answerability
+    from assistant.settings import GroundingSettings
+
+    question = (
+        "Which chat app belongs to the group that steered the fundraising of Alibaba's "
+        "countryside-focused rival?"
+    )
+    policy = GroundingSettings()
+    check = Answerability(question, policy, None, None)  # type: ignore[arg-type]
+    assert check.restates(
+        "Alibaba's countryside-focused rival belongs to the group that steered the "
+        "fundraising of Alibaba's countryside-focused rival [1]."
+    )
+    assert not check.restates("The group is Tencent, which owns the chat app WeChat [1].")
+    assert not check.restates("The rival raised 3 billion dollars [1].")  # a figure of its own
+    off = Answerability(  # type: ignore[arg-type]
+        question, policy.model_copy(update={"restated_claims": False}), None, None
+    )
+    assert not off.restates("Alibaba's rival belongs to the group [1].")

@@ -189,3 +189,25 @@ def test_the_main_clause_subject_carries_over_to_the_next_sentence():
     after = "L'application propose la livraison en 29 minutes."
     groups = subject_names(question)
     assert names_bound(groups, after, question, earlier=[HEMA], parsed=True)
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        # B2C says which market the share is of; Tmall is whose share it is.
+        (
+            "Quelle part du marché B2C de l'électroménager revenait à Tmall et Alibaba ?",
+            [[("Tmall",), ("Alibaba",)]],
+        ),
+        # One name: kept whatever the parse says.
+        ("Combien de clients le service Cainiao a-t-il ?", [[("Cainiao",)]]),
+        # Two owners, neither under the asked noun.
+        ("Combien de magasins Hema et JD.com ont-ils ouverts ?", None),
+    ],
+)
+def test_a_name_that_only_describes_the_asked_noun_is_not_an_owner(question, kept):
+    from assistant.binding import owners
+
+    groups = subject_names(question)
+    got = owners(question, groups, expect(question).focus)
+    assert got == (groups if kept is None else kept)
