@@ -10,6 +10,7 @@ asked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -304,6 +305,10 @@ class Answerability:
         if not figures(plain):
             return True
         owners = self.owners if self.binds_by_parse else None
+        if self.policy.claim_year and not all(
+            self._nearest_the_year(plain, c.quote) for c in citations
+        ):
+            return False
         return any(
             claim_gives(
                 plain,
@@ -318,6 +323,21 @@ class Answerability:
             )
             for c in citations
         )
+
+    def _nearest_the_year(self, claim: str, quote: str) -> bool:
+        """Whether a claim's figure is the quote's one nearest to the year the question asks.
+
+        "250 marques … dont 60 nouvelles, rien qu'en 2016" answers "… in 2016 alone?" with 60,
+        the figure written by the year; a quote without the question's year, or with one
+        figure only, says nothing here.
+        """
+        years = [y for y in years_in(self.question) if y in years_in(quote)]
+        found = figures(quote)
+        if not years or len(found) < 2 or not claim_gives(claim, found):
+            return True  # the year, or the claim's figure, is another quote's
+        at = [m.start() for y in years for m in re.finditer(rf"\b{y}\b", quote)]
+        nearest = min(found, key=lambda f: min(abs(f.start - a) for a in at))
+        return claim_gives(claim, [nearest])
 
     def restates(self, claim: str) -> bool:
         """Whether a generated sentence says nothing the question did not already say.

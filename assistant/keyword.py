@@ -25,7 +25,7 @@ import numpy as np
 from assistant.analysis import analyse, fold
 from assistant.chroma_client import StoreError
 from assistant.faults import fault_point
-from assistant.lexicon import NOT_NAMES, is_ordinal
+from assistant.lexicon import NOT_NAMES, aliases, is_ordinal
 from assistant.state import Stamp
 
 if TYPE_CHECKING:
@@ -280,6 +280,13 @@ class KeywordIndex:
                     continue
                 terms = analyse(word)
                 if not terms or any(self.vocab.get(t, -1) in present for t in terms):
+                    continue
+                # "l'Hexagone" over a corpus that writes "France", "US" over "Etats-Unis".
+                if any(
+                    (spelled := analyse(alias))
+                    and all(self.vocab.get(t, -1) in present for t in spelled)
+                    for alias in aliases(fold(word))
+                ):
                     continue
                 if fuzzy and not word[0].isdigit():
                     joined = fold(word).replace("-", "").replace(".", "")

@@ -118,6 +118,7 @@ def is_numeral(word: str) -> bool:
 
 NAME_ALIASES: Final = """
 chine china
+france hexagone
 pekin beijing
 etats-unis usa us america united-states
 royaume-uni uk britain united-kingdom
@@ -134,7 +135,8 @@ europe europe
 afrique africa
 asie asia
 """
-"""Places a French text and an English question name differently, one group per line."""
+"""Places a French text and an English question name differently (or French news names
+by a figure of speech: "l'Hexagone"), one group per line."""
 
 
 @lru_cache(maxsize=1)

@@ -208,6 +208,12 @@ class GroundingSettings(Section):
         "answer, the whole sentence, is shown instead). Only the model's claims are held to "
         "this; the evidence check keeps parse_nearest.",
     )
+    claim_year: bool = Field(
+        default=True,
+        description="With claim_figures, when the question names a year that the quote "
+        "writes beside several figures, the model's figure must be the one nearest to that "
+        "year: '250 marques … dont 60 nouvelles, rien qu'en 2016' gives 60 for 2016.",
+    )
     restated_claims: bool = Field(
         default=True,
         description="A model's sentence made only of the question's own words (\"the rival "

@@ -185,3 +185,35 @@ def test_a_sentence_made_of_the_questions_own_words_restates_it():
         question, policy.model_copy(update={"restated_claims": False}), None, None
     )
     assert not off.restates("Alibaba's rival belongs to the group [1].")
+
+
+def test_a_claim_about_a_year_states_the_figure_its_quote_writes_by_that_year():
+    from assistant.answerable import Answerability
+    from assistant.settings import GroundingSettings
+    from assistant.types import Citation
+
+    text = (
+        "A ce jour, nous avons 250 marques françaises qui vendent en Chine sur notre "
+        "marketplace, dont 60 nouvelles, rien qu’en 2016."
+    )
+    quote = Citation(n=1, source="a.txt", chunk_id="c", quote=text, start=0, end=len(text))
+    policy = GroundingSettings()
+    question = "How many new French brands started selling in China in 2016 alone?"
+    check = Answerability(question, policy, None, None)  # type: ignore[arg-type]
+    assert not check.claim_states_the_figure("250 French brands started in 2016 [1].", [quote])
+    stores = "Hema a ouvert 40 magasins en 2017, après 22 magasins en 2016."
+    both = Citation(n=1, source="b.txt", chunk_id="d", quote=stores, start=0, end=len(stores))
+    opened = Answerability(  # type: ignore[arg-type]
+        "How many stores did Hema open in 2016?", policy, None, None
+    )
+    assert opened.claim_states_the_figure("Hema opened 22 stores in 2016 [1].", [both])
+    assert not opened.claim_states_the_figure("Hema opened 40 stores in 2016 [1].", [both])
+    # No year asked: the figure of the brands is the answer.
+    total = Answerability(  # type: ignore[arg-type]
+        "How many French brands sell in China?", policy, None, None
+    )
+    assert total.claim_states_the_figure("250 French brands sell in China [1].", [quote])
+    off = Answerability(  # type: ignore[arg-type]
+        question, policy.model_copy(update={"claim_year": False}), None, None
+    )
+    assert off.claim_states_the_figure("250 French brands started in 2016 [1].", [quote])

@@ -62,3 +62,17 @@ def test_a_name_split_or_misspelled_in_part_is_the_corpus_name(tmp_path):
     assert index.unknown_names(question, fuzzy=85, surname_fuzzy=75) == []
     # A surname far from every corpus word stays unknown, given name or not.
     assert index.unknown_names("Qui est Sebastien Loeb ?", fuzzy=85, surname_fuzzy=75) == ["Loeb"]
+
+
+def test_a_place_the_corpus_writes_under_another_name_is_known(tmp_path):
+    text = "Alibaba vend 250 marques françaises en France et aux Etats-Unis."
+    index = KeywordIndex(tmp_path / "kw")
+    index.update([Chunk("b.txt", "/b.txt", text, 0, len(text), "c0")], [], store_count=1)
+    assert index.unknown_names("Que vend Alibaba dans l'Hexagone ?") == []
+    assert index.unknown_names("How many brands does Alibaba sell in the US?") == []
+    # Both words of "Etats-Unis" must be there: a corpus with "Etat" alone does not know it.
+    other = KeywordIndex(tmp_path / "kw2")
+    lone = "L'Etat chinois soutient Alibaba."
+    other.update([Chunk("c.txt", "/c.txt", lone, 0, len(lone), "c0")], [], store_count=1)
+    assert other.unknown_names("How many brands does Alibaba sell in the US?") == ["US"]
+    assert other.unknown_names("Que vend Alibaba dans l'Hexagone ?") == ["Hexagone"]
