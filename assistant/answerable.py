@@ -45,6 +45,10 @@ if TYPE_CHECKING:
     from assistant.store import Store
     from assistant.types import Citation, Passage
 
+# A numeral as written, "400", "16,3", "712.2", "1 500": not the digit inside a name ("B2C").
+_NUMERAL = re.compile(r"(?<!\w)\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?(?!\w)")
+_NUMERAL_SPACES = re.compile(r"[ \u00a0\u202f]")
+
 
 class Answerability:
     """The grounding decisions for one question."""
@@ -309,6 +313,8 @@ class Answerability:
             self._nearest_the_year(plain, c.quote) for c in citations
         ):
             return False
+        if self.policy.claim_question_figures and not self._quotes_hold_asked_figures(citations):
+            return False
         return any(
             claim_gives(
                 plain,
@@ -323,6 +329,28 @@ class Answerability:
             )
             for c in citations
         )
+
+    def _quotes_hold_asked_figures(self, citations: Sequence[Citation]) -> bool:
+        """Whether every numeral the question is conditioned on is written in a cited quote.
+
+        "Combien d'années pour atteindre 400 milliards ?" is answered by the sentence that
+        writes 400 milliards, not by another sentence's "sur cinq à huit ans". Years date
+        the question (claim_year checks them) and one-digit numerals are too often part of a
+        name ("B2C", "T-Mall 2") to count.
+        """
+        asked = {
+            _NUMERAL_SPACES.sub("", f.text).replace(".", ",")
+            for f in figures(self.question)
+            if _NUMERAL.fullmatch(f.text) and len(re.sub(r"\D", "", f.text)) >= 2
+        }
+        if not asked:
+            return True
+        written = {
+            _NUMERAL_SPACES.sub("", m.group()).replace(".", ",")
+            for c in citations
+            for m in _NUMERAL.finditer(c.quote)
+        }
+        return asked <= written
 
     def _nearest_the_year(self, claim: str, quote: str) -> bool:
         """Whether a claim's figure is the quote's one nearest to the year the question asks.

@@ -214,6 +214,13 @@ class GroundingSettings(Section):
         "writes beside several figures, the model's figure must be the one nearest to that "
         "year: '250 marques … dont 60 nouvelles, rien qu'en 2016' gives 60 for 2016.",
     )
+    claim_question_figures: bool = Field(
+        default=True,
+        description="With claim_figures, a figure the question is conditioned on ('combien "
+        "d'années pour atteindre 400 milliards') must be written in a quote the model's "
+        "answer cites: a duration quoted from a sentence about 16,3 milliards answers "
+        "another question. Only numerals of two digits or more count ('B2C' holds none).",
+    )
     restated_claims: bool = Field(
         default=True,
         description="A model's sentence made only of the question's own words (\"the rival "

@@ -217,3 +217,30 @@ def test_a_claim_about_a_year_states_the_figure_its_quote_writes_by_that_year():
         question, policy.model_copy(update={"claim_year": False}), None, None
     )
     assert off.claim_states_the_figure("250 French brands started in 2016 [1].", [quote])
+
+
+def test_a_figure_the_question_is_conditioned_on_must_be_in_the_cited_quote() -> None:
+    from assistant.answerable import Answerability
+    from assistant.settings import GroundingSettings
+    from assistant.types import Citation
+
+    policy = GroundingSettings()
+    question = "Combien d'années Alibaba a-t-il mis pour atteindre 400 milliards de dollars ?"
+    other = "Alibaba a investi 16,3 milliards de dollars sur cinq à huit ans dans un consortium."
+    reached = "Nous avons mis 13 ans pour atteindre 400 milliards de dollars de volume d'affaires."
+    wrong = Citation(n=1, source="a.txt", chunk_id="a", quote=other, start=0, end=len(other))
+    right = Citation(n=2, source="a.txt", chunk_id="b", quote=reached, start=0, end=len(reached))
+    check = Answerability(question, policy, None, None)  # type: ignore[arg-type]
+    assert not check.claim_states_the_figure("Alibaba a mis cinq à huit ans [1].", [wrong])
+    assert check.claim_states_the_figure("Alibaba a mis 13 ans [2].", [right])
+    # A digit inside a name ("B2C") conditions nothing.
+    share = "JD détient 61% du marché B2C, contre 23% pour Tmall."
+    cited = Citation(n=1, source="c.txt", chunk_id="c", quote=share, start=0, end=len(share))
+    b2c = Answerability(  # type: ignore[arg-type]
+        "Quelle part du marché B2C détient JD ?", policy, None, None
+    )
+    assert b2c.claim_states_the_figure("JD détient 61% [1].", [cited])
+    off = Answerability(  # type: ignore[arg-type]
+        question, policy.model_copy(update={"claim_question_figures": False}), None, None
+    )
+    assert off.claim_states_the_figure("Alibaba a mis cinq à huit ans [1].", [wrong])
