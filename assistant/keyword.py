@@ -25,7 +25,7 @@ import numpy as np
 from assistant.analysis import analyse, fold
 from assistant.chroma_client import StoreError
 from assistant.faults import fault_point
-from assistant.lexicon import NOT_NAMES, aliases, is_ordinal
+from assistant.lexicon import NOT_NAMES, aliases, is_ordinal, periphrasis_places
 from assistant.state import Stamp
 
 if TYPE_CHECKING:
@@ -273,6 +273,7 @@ class KeywordIndex:
             self._follow()
             present = self._present_terms()
             found: list[str] = []
+            figures = periphrasis_places(question)
             for i, match in enumerate(_NAME.finditer(question)):
                 word = match.group()
                 is_name = word[0].isdigit() or (i > 0 and word[0].isupper()) or word.isupper()
@@ -281,11 +282,13 @@ class KeywordIndex:
                 terms = analyse(word)
                 if not terms or any(self.vocab.get(t, -1) in present for t in terms):
                     continue
-                # "l'Hexagone" over a corpus that writes "France", "US" over "Etats-Unis".
+                # "l'Hexagone" over a corpus that writes "France", "US" over "Etats-Unis",
+                # "l'empire du Milieu" over "Chine".
+                place = figures.get(fold(word), fold(word))
                 if any(
                     (spelled := analyse(alias))
                     and all(self.vocab.get(t, -1) in present for t in spelled)
-                    for alias in aliases(fold(word))
+                    for alias in {place, *aliases(place)}
                 ):
                     continue
                 if fuzzy and not word[0].isdigit():

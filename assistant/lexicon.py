@@ -139,6 +139,41 @@ asie asia
 by a figure of speech: "l'Hexagone"), one group per line."""
 
 
+PERIPHRASES: Final = {
+    "empire du milieu": "chine",
+    "pays du soleil levant": "japon",
+    "pays du matin calme": "coree",
+    "oncle sam": "etats-unis",
+    "vieux continent": "europe",
+    "ville lumiere": "paris",
+    "perfide albion": "royaume-uni",
+    "outre rhin": "allemagne",
+    "outre manche": "royaume-uni",
+    "outre atlantique": "etats-unis",
+}
+"""Figures of speech by which French news names a place ("l'empire du Milieu" for China), each
+with the place's name as `NAME_ALIASES` spells it; words are written apart ("outre rhin" is
+also "Outre-Rhin")."""
+
+_PERIPHRASE = re.compile(
+    r"\b(?:" + "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in PERIPHRASES) + r")\b"
+)
+
+
+def periphrasis_places(text: str) -> dict[str, str]:
+    """Each folded word of `text` that is part of a place's figure of speech, with the place.
+
+    "Vendre dans l'empire du Milieu" gives {"empire": "chine", "du": "chine", "milieu":
+    "chine"}: the capitalised "Milieu" names China, not an unknown "Milieu".
+    """
+    places: dict[str, str] = {}
+    for match in _PERIPHRASE.finditer(fold(text)):
+        words = re.split(r"[\s-]+", match.group())
+        place = PERIPHRASES[" ".join(words)]
+        places.update(dict.fromkeys(words, place))
+    return places
+
+
 @lru_cache(maxsize=1)
 def groups() -> tuple[frozenset[str], ...]:
     """Each line of `GROUPS` as the set of its stems."""

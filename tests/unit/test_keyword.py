@@ -76,3 +76,14 @@ def test_a_place_the_corpus_writes_under_another_name_is_known(tmp_path):
     other.update([Chunk("c.txt", "/c.txt", lone, 0, len(lone), "c0")], [], store_count=1)
     assert other.unknown_names("How many brands does Alibaba sell in the US?") == ["US"]
     assert other.unknown_names("Que vend Alibaba dans l'Hexagone ?") == ["Hexagone"]
+
+
+def test_a_place_named_by_a_figure_of_speech_is_the_place(tmp_path):
+    text = "Les ventes en ligne en Chine ont doublé ; Pékin encourage les commerçants."
+    index = KeywordIndex(tmp_path / "kw")
+    index.update([Chunk("c.txt", "/c.txt", text, 0, len(text), "c0")], [], store_count=1)
+    assert index.unknown_names("Comment vendre dans l'empire du Milieu ?") == []
+    # Outside its figure of speech the capitalised word is still a name to look for, and a
+    # figure for a place the corpus never names is unknown.
+    assert index.unknown_names("Que vend Milieu à Pékin ?") == ["Milieu"]
+    assert index.unknown_names("Que vend-on au pays du Soleil levant ?") == ["Soleil"]
