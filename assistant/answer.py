@@ -61,6 +61,10 @@ Turn = tuple[str, str]
 """A past exchange: (question, answer)."""
 
 
+# Seconds between tries of a question whose citations a concurrent write moved (see `ask`).
+RETRY_WAITS_S = (0.05, 0.2, 0.5, 1.0)
+
+
 class Assistant:
     """Answers questions from the store, citing the passages it used."""
 
@@ -147,11 +151,12 @@ class Assistant:
         """Answer one question; see `stream` for the events along the way.
 
         A citation whose quote is no longer at its offsets means a writer changed the document
-        while this answer was being made: the question is answered once more, from the store
-        as it is now.
+        while this answer was being made: the question is answered again, from the store as it
+        is now. A sync writes a document's chunks, then its keyword index, then its text, so a
+        retry at once can land in the same write; the waits between tries outlast one.
         """
         answer: Answer | None = None
-        for _attempt in range(2):
+        for wait in (*RETRY_WAITS_S, None):
             for event in self.stream(question, history=history, k=k, filters=filters):
                 if isinstance(event, AnswerReady):
                     answer = event.answer
@@ -159,6 +164,8 @@ class Assistant:
                 break
             if not any(note.endswith(OFFSETS_CHANGED) for note in answer.notes):
                 return answer
+            if wait is not None:
+                time.sleep(wait)
         if answer is None:  # pragma: no cover
             msg = "stream ended without an answer"
             raise RuntimeError(msg)
