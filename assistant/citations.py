@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant import lexicon
 from assistant.analysis import analyse, fold
 from assistant.evidence import Evidence
 from assistant.grounding import bound_figures_agree
@@ -58,13 +59,18 @@ def supports(
     overlap = len(terms & passage_terms) / len(terms) if terms else 0.0
     entities = _entities(CITATION_PATTERN.sub("", claim))
     folded = fold(context if context is not None else passage_text)
+
+    def written(name: str) -> bool:
+        # "China" in an English answer is written "Chine" in a French passage.
+        return any(n in folded for n in {name, *lexicon.aliases(name)})
+
     if same_language:
         # A name the passage's document never mentions is the model's ("Hema compte 22
         # magasins à Hangzhou [1]" over a passage about Shanghai): not supported.
-        if any(e not in folded for e in entities):
+        if not all(written(e) for e in entities):
             return min(overlap, 0.25)
         return overlap
-    if entities and all(e in folded for e in entities):
+    if entities and all(written(e) for e in entities):
         return max(overlap, 0.75)
     if claim_numbers and not entities:
         return max(overlap, 0.6)
@@ -77,9 +83,45 @@ def _best_quote(
     candidates = [ev for ev in evidence if ev.n == n]
     if not candidates:
         return None
+    # Across languages most sentences score alike; the one that writes the claim's names wins.
+    names = _entities(claim)
     return max(
-        candidates, key=lambda ev: (supports(claim, ev.text, same_language=same_language), ev.score)
+        candidates,
+        key=lambda ev: (
+            supports(claim, ev.text, same_language=same_language),
+            len(names & _words(ev.text)),
+            ev.score,
+        ),
     )
+
+
+def _words(text: str) -> set[str]:
+    """The folded words of a text, each with the other spellings of a place it names."""
+    words = {w.strip(".-") for w in re.findall(r"[\w.-]+", fold(text))}
+    return words.union(*(lexicon.aliases(w) for w in words))
+
+
+def new_names(claim: str, question: str) -> set[str]:
+    """The claim's names that its question does not name: what the claim adds, by name.
+
+    Words capitalised in one language only (English months, nationalities, "Internet") are
+    not names here: the corpus writes them otherwise.
+    """
+    asked = _words(question)
+    return {
+        e
+        for e in _entities(CITATION_PATTERN.sub("", claim))
+        if e not in asked and e not in lexicon.NOT_NAMES and not e[:1].isdigit()
+    }
+
+
+def _naming_quote(names: set[str], passage: Passage) -> Evidence | None:
+    """The first sentence of a passage that writes all of `names`."""
+    chunk = passage.chunk
+    for a, b in sentence_spans(chunk.text):
+        if names <= _words(chunk.text[a:b]):
+            return Evidence(passage, chunk.start + a, chunk.start + b, chunk.text[a:b], 0.0)
+    return None
 
 
 def verify(
@@ -93,6 +135,7 @@ def verify(
     bindings: bool = True,
     parse_bindings: bool = False,
     quote_numbers: bool = False,
+    question: str | None = None,
 ) -> Verified:
     """Verify, re-point or drop each sentence's citations.
 
@@ -111,6 +154,10 @@ def verify(
         quote_numbers: Every number of a claim must be in its quote, the one sentence it is
             cited with, not just in the passage ("400 milliards … in 2016" where 400 and
             2016 are in two sentences about two things).
+        question: With it, the names a claim adds to the question must be written in the
+            sentence it is quoted with ("Gome Electrical Appliances [4]" is not supported by
+            passage 4 because another retrieved passage names Gome): such a claim is
+            re-pointed to the passage that names them, or dropped.
     """
     same = language == passage_language
     by_n = {p.n: p for p in passages}
@@ -118,14 +165,30 @@ def verify(
     # sentence citing one article, the company the other one is about.
     context = "\n".join(p.chunk.text for p in passages)
 
+    def _quote(claim: str, n: int) -> Evidence | None:
+        """The sentence a claim is quoted with.
+
+        The best evidence sentence of passage n, or (with `question`) the passage's first
+        sentence that writes the claim's new names.
+        """
+        quote = _best_quote(claim, evidence, n, same) or _fallback_quote(by_n[n])
+        if question is None:
+            return quote
+        added = new_names(claim, question)
+        if not added or (quote is not None and added <= _words(quote.text)):
+            return quote
+        return _naming_quote(added, by_n[n])
+
     def support(claim: str, n: int) -> float:
         score = supports(claim, by_n[n].chunk.text, same_language=same, context=context)
         if score >= threshold and quote_numbers and numbers(claim):
             held = _best_quote(claim, evidence, n, same)
             if held is None or numbers(claim) - numbers(held.text):
                 return 0.0
+        if score >= threshold and question is not None and _quote(claim, n) is None:
+            return 0.0
         if bindings and score >= threshold:
-            quote = _best_quote(claim, evidence, n, same) or _fallback_quote(by_n[n])
+            quote = _quote(claim, n)
             parsed = parse_bindings and same and passage_language == "fr"
             if quote is not None and not bound_figures_agree(claim, quote.text, parse=parsed):
                 return 0.0
@@ -155,7 +218,7 @@ def verify(
                 continue
         marks = ""
         for n in dict.fromkeys(valid):
-            quote = _best_quote(claim, evidence, n, same) or _fallback_quote(by_n[n])
+            quote = _quote(claim, n)
             if quote is None:
                 continue
             citation = quote.citation()

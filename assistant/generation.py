@@ -206,6 +206,7 @@ class Generation:
             bindings=grounding.answer_type,
             parse_bindings=grounding.parse_binding,
             quote_numbers=grounding.quote_numbers,
+            question=check.question if grounding.claim_names_in_quote else None,
         )
         if not verified.citations:
             reason = "no sentence of the model's answer was supported by the passages"

@@ -227,6 +227,13 @@ class GroundingSettings(Section):
         "belongs to the group that steered the rival's fundraising [1]\") answers nothing and "
         "is dropped, however well its words match the quote.",
     )
+    claim_names_in_quote: bool = Field(
+        default=True,
+        description="Every name a model's claim adds to the question must be written in the "
+        "sentence it is quoted with, not just somewhere in what was retrieved: 'Gome "
+        "Electrical Appliances [4]' over a passage 4 that never names Gome is re-pointed to "
+        "the passage that does, or dropped.",
+    )
     quote_numbers: bool = Field(
         default=True,
         description="Every number of a model's claim must be in the one sentence it is "

@@ -108,3 +108,26 @@ def test_a_claim_joining_numbers_of_two_sentences_is_not_supported_with_quote_nu
     )
     (citation,) = right.citations
     assert citation.quote.startswith("En 2016")
+
+
+def test_a_name_the_claim_adds_must_be_in_its_quote_not_just_retrieved():
+    passages = _passages()
+    question = "Which chain launched 7Fresh in 2018?"
+    evidence = score_sentences(question, passages)
+    answer = "The chain is run by JD.com [1]."
+    # Across languages names are looked up in all that was retrieved: [1] never names JD.com.
+    assert verify(answer, passages, evidence, language="en").citations[0].n == 1
+    strict = verify(answer, passages, evidence, language="en", question=question)
+    assert [c.n for c in strict.citations] == [2]
+    assert "JD.com" in strict.citations[0].quote
+    assert strict.repointed == 1
+
+
+def test_an_english_place_name_is_found_in_its_french_spelling():
+    passage = "Les ventes en ligne représentent environ 18% du commerce de détail en Chine."
+    claim = "18% of retail sales in China are made online."
+    assert supports(claim, passage, same_language=False) >= 0.5
+    assert (
+        supports("18% of retail sales in Japan are made online.", passage, same_language=False)
+        < 0.5
+    )
