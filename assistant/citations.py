@@ -181,17 +181,22 @@ def verify(
 
     def support(claim: str, n: int) -> float:
         score = supports(claim, by_n[n].chunk.text, same_language=same, context=context)
-        if score >= threshold and quote_numbers and numbers(claim):
+        if score < threshold:
+            return score
+        if quote_numbers and numbers(claim):
             held = _best_quote(claim, evidence, n, same)
             if held is None or numbers(claim) - numbers(held.text):
                 return 0.0
-        if score >= threshold and question is not None and _quote(claim, n) is None:
+        quote = _quote(claim, n)
+        if question is not None and quote is None:
             return 0.0
-        if bindings and score >= threshold:
-            quote = _quote(claim, n)
-            parsed = parse_bindings and same and passage_language == "fr"
-            if quote is not None and not bound_figures_agree(claim, quote.text, parse=parsed):
-                return 0.0
+        parsed = parse_bindings and same and passage_language == "fr"
+        if (
+            bindings
+            and quote is not None
+            and not bound_figures_agree(claim, quote.text, parse=parsed)
+        ):
+            return 0.0
         return score
 
     kept: list[str] = []
